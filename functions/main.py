@@ -1,0 +1,55 @@
+"""Cloud Functions entry points, one per deployed function, and the local router serving them all.
+
+Each entry point is thin: it imports its handler module on first call (import time is cold-start
+time) and hands over the request. Locally ``local_router`` serves every function under one base URL,
+with a path prefix per function, as ``make run`` documents.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import functions_framework
+from flask import Request, jsonify
+
+# path prefix -> (module under functions/, handler name); one deployed Cloud Function each.
+ROUTES: dict[str, tuple[str, str]] = {
+    "/intake/monitoring": ("functions.intake_http", "monitoring"),
+    "/intake/vk": ("functions.intake_http", "vk"),
+    "/intake/telegram": ("functions.intake_http", "telegram"),
+}
+
+
+def _handler(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(module), name)
+
+
+@functions_framework.http
+def intake_monitoring(request: Request) -> Any:
+    return _handler(*ROUTES["/intake/monitoring"])(request)
+
+
+@functions_framework.http
+def intake_vk(request: Request) -> Any:
+    return _handler(*ROUTES["/intake/vk"])(request)
+
+
+@functions_framework.http
+def intake_telegram(request: Request) -> Any:
+    return _handler(*ROUTES["/intake/telegram"])(request)
+
+
+@functions_framework.http
+def local_router(request: Request) -> Any:
+    """Local only: one base URL, a path prefix per function, plus /healthz and /livez."""
+    path = request.path.rstrip("/") or "/"
+    if path == "/livez":
+        return "ok"
+    if path == "/healthz":
+        return _handler("functions.health", "healthz")(request)
+    for prefix, target in ROUTES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return _handler(*target)(request)
+    body = jsonify(error="not_found", message=f"Нет такого адреса: {request.path}", routes=sorted(ROUTES))
+    return body, 404

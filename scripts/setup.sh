@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Idempotent set-up for `make run` and `make test`: the project venv, the Cloud Tasks emulator's own venv
+# (it needs protobuf<5), the npm tools, and a check for the gcloud Firestore emulator.
+# Each step runs only when its inputs changed (a stamp holds the hash of what it was built from).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .state
+
+say() { printf '[setup] %s\n' "$*"; }
+stamp_ok() { [ -f ".state/$1.stamp" ] && [ "$(cat ".state/$1.stamp")" = "$2" ]; }
+stamp_set() { printf '%s' "$2" > ".state/$1.stamp"; }
+hash_files() { local f; for f in "$@"; do if [ -f "$f" ]; then cat "$f"; fi; done | sha256sum | cut -c1-16; }
+
+PY=${PYTHON:-python3}
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    say "Python 3.11 or newer is needed as '$PY' (set PYTHON=/path/to/python3.11)"; exit 1
+fi
+
+# 1. The project venv.
+want=$(hash_files pyproject.toml)
+if [ ! -x .venv/bin/python ] || ! stamp_ok venv "$want"; then
+    say "installing the project into .venv"
+    [ -x .venv/bin/python ] || "$PY" -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v -E '^WARNING: Location' || true
+    .venv/bin/python -c 'import functions_framework, google.cloud.firestore, holidays, pydantic' \
+        || { say "the project venv is incomplete"; exit 1; }
+    stamp_set venv "$want"
+fi
+
+# 2. The Cloud Tasks emulator in a venv of its own: it needs protobuf<5, the project does not.
+want="gcloud-tasks-emulator==0.6.2 protobuf<5"
+if [ ! -x .venv-tasks/bin/gcloud-tasks-emulator ] || ! stamp_ok tasks "$want"; then
+    say "installing the Cloud Tasks emulator into .venv-tasks"
+    [ -x .venv-tasks/bin/python ] || "$PY" -m venv .venv-tasks
+    # shellcheck disable=SC2086
+    .venv-tasks/bin/pip install -q --disable-pip-version-check $want 2>&1 | grep -v -E '^WARNING: Location' || true
+    [ -x .venv-tasks/bin/gcloud-tasks-emulator ] || { say "the Cloud Tasks emulator did not install"; exit 1; }
+    stamp_set tasks "$want"
+fi
+
+# 3. npm tools (the Firebase Auth emulator from firebase-tools).
+if [ -f package.json ]; then
+    want=$(hash_files package.json package-lock.json)
+    if [ ! -d node_modules ] || ! stamp_ok npm "$want"; then
+        command -v npm >/dev/null || { say "npm is needed: apt-get install -y nodejs npm"; exit 1; }
+        say "installing npm tools (firebase-tools)"
+        npm install --no-audit --no-fund --loglevel=error >/dev/null
+        stamp_set npm "$(hash_files package.json package-lock.json)"
+    fi
+fi
+
+# 4. The gcloud Firestore emulator and Java: checked, not installed (they come with the Cloud CLI).
+command -v gcloud >/dev/null || { say "the Google Cloud CLI is needed: install google-cloud-cli and google-cloud-cli-firestore-emulator"; exit 1; }
+sdk_root=$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null || true)
+if [ ! -d "$sdk_root/platform/cloud-firestore-emulator" ]; then
+    say "the gcloud Firestore emulator is missing: apt-get install -y google-cloud-cli-firestore-emulator (or: gcloud components install cloud-firestore-emulator)"; exit 1
+fi
+command -v java >/dev/null || { say "Java 17+ is needed by the Firestore emulator: apt-get install -y openjdk-17-jre-headless"; exit 1; }
+exit 0
