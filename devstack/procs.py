@@ -8,6 +8,7 @@ would otherwise keep holding the port.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -156,10 +157,9 @@ def auth_emulator(port: int, project_id: str, workdir: Path, log_path: Path | No
     if not exe.exists():
         raise StartFailed("firebase-tools is not installed: run `make test` or `bash scripts/setup.sh`")
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "firebase.json").write_text(
-        '{"emulators": {"auth": {"host": "127.0.0.1", "port": %d}, "ui": {"enabled": false}, '
-        '"hub": {"port": %d}, "logging": {"port": %d}}}' % (port, free_port(), free_port())
-    )
+    config = {"emulators": {"auth": {"host": "127.0.0.1", "port": port}, "ui": {"enabled": False},
+                            "hub": {"port": free_port()}, "logging": {"port": free_port()}}}
+    (workdir / "firebase.json").write_text(json.dumps(config))
     argv = [str(exe), "emulators:start", "--only", "auth", "--project", project_id]
     env = {"FIREBASE_CLI_DISABLE_UPDATE_CHECK": "true", "CI": "true"}
     svc = Service("Firebase Auth emulator", argv, port, lambda: http_ok(f"http://127.0.0.1:{port}/"),

@@ -1,0 +1,27 @@
+"""Cloud Scheduler stand-in for the local stack: POSTs the timer-triggered functions periodically."""
+
+from __future__ import annotations
+
+import threading
+
+import requests
+
+from devstack.stack import Stack
+
+SWEEP_EVERY_S = 60.0
+
+
+def start_sweep(stack: Stack, stop: threading.Event, every_s: float = SWEEP_EVERY_S) -> threading.Thread:
+    """Every `every_s` seconds, POST /scheduler/sweep as Cloud Scheduler does every 5 minutes in production."""
+
+    def loop() -> None:
+        while not stop.wait(every_s):
+            try:
+                requests.post(f"{stack.base_url}/scheduler/sweep", timeout=30,
+                              headers={"X-Otklik-Task-Secret": stack.task_secret})
+            except requests.RequestException as err:
+                print(f"[sweep] {err}", flush=True)
+
+    thread = threading.Thread(target=loop, name="sweep-timer", daemon=True)
+    thread.start()
+    return thread
