@@ -18,6 +18,9 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/intake/monitoring": ("functions.intake_http", "monitoring"),
     "/intake/vk": ("functions.intake_http", "vk"),
     "/intake/telegram": ("functions.intake_http", "telegram"),
+    "/tasks/deadline": ("functions.tasks_http", "deadline"),
+    "/scheduler/sweep": ("functions.scheduler_http", "sweep"),
+    "/api": ("functions.api_http", "api"),
 }
 
 
@@ -38,6 +41,21 @@ def intake_vk(request: Request) -> Any:
 @functions_framework.http
 def intake_telegram(request: Request) -> Any:
     return _handler(*ROUTES["/intake/telegram"])(request)
+
+
+@functions_framework.http
+def tasks_deadline(request: Request) -> Any:
+    return _handler(*ROUTES["/tasks/deadline"])(request)
+
+
+@functions_framework.http
+def scheduler_sweep(request: Request) -> Any:
+    return _handler(*ROUTES["/scheduler/sweep"])(request)
+
+
+@functions_framework.http
+def staff_api(request: Request) -> Any:
+    return _handler(*ROUTES["/api"])(request)
 
 
 @functions_framework.http
