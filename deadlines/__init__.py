@@ -1,0 +1,34 @@
+"""Working time and regulatory deadlines (decree §8-§16): a pure engine over one calendar value.
+
+Light on purpose: importing the package loads neither `holidays` nor pydantic; `deadlines.policy`
+(pydantic) is imported on its own.
+"""
+
+from deadlines.calendar import Calendar, default_calendar, load_calendar
+from deadlines.errors import CalendarError, MissingYearError
+from deadlines.facts import DayKind, DayOverride, YearFacts
+from deadlines.worktime import (
+    add_working,
+    add_working_days,
+    is_working_time,
+    subtract_working,
+    working_minutes_between,
+)
+from deadlines.xmlcalendar import load_xmlcalendar
+
+__all__ = [
+    "Calendar",
+    "CalendarError",
+    "DayKind",
+    "DayOverride",
+    "MissingYearError",
+    "YearFacts",
+    "add_working",
+    "add_working_days",
+    "default_calendar",
+    "is_working_time",
+    "load_calendar",
+    "load_xmlcalendar",
+    "subtract_working",
+    "working_minutes_between",
+]

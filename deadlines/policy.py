@@ -1,0 +1,140 @@
+"""The SLA policy as data: one rule per stage of the case workflow (decree §8-§16, DESIGN.md table)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+
+from deadlines.calendar import Calendar, default_calendar
+from deadlines.worktime import DaysPolicy, add_working, add_working_days, subtract_working
+
+
+class Stage(StrEnum):
+    """A stage with a regulatory deadline, named by the decree's verb."""
+
+    route = "route"  # §8 curator routes the message to the competent agency
+    return_not_competent = "return_not_competent"  # §9 agency returns a case it is not competent for
+    answer = "answer"  # §10 answer published
+    draft = "draft"  # §11 draft sent to the curator
+    review = "review"  # §12 curator approves or returns the draft
+    rework = "rework"  # §13 executor reworks a returned draft
+    publish = "publish"  # §14 executor publishes the approved answer
+    final_answer = "final_answer"  # §15 final answer after an intermediate one
+    joint_contribution = "joint_contribution"  # §16 each agency's contribution to a joint answer
+
+
+Unit = Literal["minutes", "hours", "working_days"]
+CalendarRole = Literal["curator", "agency"]
+
+
+class SlaRule(BaseModel):
+    """`amount` `unit` of working time from the event `starts_at` (or before it, if `before`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stage: Stage
+    amount: PositiveInt
+    unit: Unit
+    calendar: CalendarRole
+    starts_at: str = Field(min_length=1)
+    before: bool = False
+
+    @model_validator(mode="after")
+    def _before_needs_time(self) -> SlaRule:
+        if self.before and self.unit == "working_days":
+            raise ValueError("a deadline counted back ('before') must be in minutes or hours")
+        return self
+
+
+def _rule(stage: Stage, amount: int, unit: Unit, calendar: CalendarRole, starts_at: str,
+          before: bool = False) -> SlaRule:
+    return SlaRule(stage=stage, amount=amount, unit=unit, calendar=calendar, starts_at=starts_at,
+                   before=before)
+
+
+def default_rules() -> tuple[SlaRule, ...]:
+    """DESIGN.md's table. Event names: what the case workflow records when the clock starts."""
+    return (
+        _rule(Stage.route, 1, "hours", "curator", "detected"),  # §8
+        _rule(Stage.return_not_competent, 30, "minutes", "agency", "assigned"),  # §9
+        _rule(Stage.answer, 2, "working_days", "agency", "detected"),  # §10
+        _rule(Stage.draft, 4, "hours", "agency", "answer_due", before=True),  # §11
+        _rule(Stage.review, 1, "hours", "curator", "submitted"),  # §12
+        _rule(Stage.rework, 2, "hours", "agency", "returned_for_rework"),  # §13
+        _rule(Stage.publish, 1, "hours", "agency", "approved"),  # §14
+        _rule(Stage.final_answer, 7, "working_days", "agency", "intermediate_answer"),  # §15
+        _rule(Stage.joint_contribution, 3, "hours", "agency", "joint_received"),  # §16
+    )
+
+
+class SlaPolicy(BaseModel):
+    """Rules for every stage, the two calendars, and the working-days policy."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    rules: tuple[SlaRule, ...]
+    curator_calendar: Calendar
+    agency_calendar: Calendar
+    days_policy: DaysPolicy = "clock_time"
+    warning_minutes_before: PositiveInt = 60
+
+    @model_validator(mode="after")
+    def _one_rule_per_stage(self) -> SlaPolicy:
+        stages = [r.stage for r in self.rules]
+        missing = [str(s) for s in Stage if s not in stages]
+        doubled = sorted({str(s) for s in stages if stages.count(s) > 1})
+        if missing or doubled:
+            raise ValueError(f"one rule per stage needed; missing {missing}, doubled {doubled}")
+        return self
+
+    def rule(self, stage: Stage | str) -> SlaRule:
+        stage = Stage(stage)
+        return next(r for r in self.rules if r.stage is stage)
+
+    def calendar_for(self, stage: Stage | str) -> Calendar:
+        role = self.rule(stage).calendar
+        return self.curator_calendar if role == "curator" else self.agency_calendar
+
+    def due(self, stage: Stage | str, start: datetime) -> datetime:
+        """The deadline of `stage` whose clock started at `start` (for `draft`: the answer deadline)."""
+        rule, cal = self.rule(stage), self.calendar_for(stage)
+        if rule.unit == "working_days":
+            return add_working_days(cal, start, rule.amount, self.days_policy)
+        minutes = rule.amount * (60 if rule.unit == "hours" else 1)
+        if rule.before:
+            return subtract_working(cal, start, minutes)
+        return add_working(cal, start, minutes)
+
+    def warning_at(self, stage: Stage | str, due: datetime) -> datetime:
+        """When to warn: `warning_minutes_before` working minutes before `due`, on the stage's calendar.
+
+        May fall before the stage started (a short stage); the caller decides whether to skip it.
+        """
+        return subtract_working(self.calendar_for(stage), due, self.warning_minutes_before)
+
+
+def default_policy(calendar: Calendar | None = None) -> SlaPolicy:
+    """DESIGN.md's table over one calendar for curators and agencies (default: Europe/Samara)."""
+    cal = calendar if calendar is not None else default_calendar()
+    return SlaPolicy(rules=default_rules(), curator_calendar=cal, agency_calendar=cal)
+
+
+def due_dates_for_detection(policy: SlaPolicy, detected: datetime) -> dict[Stage, datetime]:
+    """Every deadline derivable from the detection alone: `route`, `answer`, `draft` by default.
+
+    A rule starting at "detected" is computed from `detected`; a rule starting at "<stage>_due" from
+    that stage's deadline, transitively (the draft from the answer deadline).
+    """
+    events: dict[str, datetime] = {"detected": detected}
+    result: dict[Stage, datetime] = {}
+    pending = list(policy.rules)
+    while True:
+        ready = [r for r in pending if r.starts_at in events]
+        if not ready:
+            return {stage: result[stage] for stage in Stage if stage in result}
+        for rule in ready:
+            result[rule.stage] = events[f"{rule.stage}_due"] = policy.due(rule.stage, events[rule.starts_at])
+            pending.remove(rule)
