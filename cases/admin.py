@@ -1,0 +1,50 @@
+"""Admin operations behind `python -m cases`: agencies into Firestore, staff into Firebase Auth + Firestore."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cases.staff import AgencyRecord, StaffError, StaffMember, read_agencies_file, staff_doc
+from infra.firestore import firestore_client
+from infra.identity import firebase_app
+
+
+def add_agency(record: AgencyRecord, now: datetime) -> None:
+    firestore_client().collection("agencies").document(record.id).set(
+        {**record.model_dump(), "updated_at": now})
+
+
+def import_agencies(path: Path, now: datetime) -> int:
+    records = read_agencies_file(path)
+    db = firestore_client()
+    batch = db.batch()
+    for record in records:
+        batch.set(db.collection("agencies").document(record.id), {**record.model_dump(), "updated_at": now})
+    batch.commit()
+    return len(records)
+
+
+def known_agencies() -> set[str]:
+    return {doc.id for doc in firestore_client().collection("agencies").select([]).stream()}
+
+
+def add_staff(member: StaffMember, password: str | None, now: datetime) -> dict[str, Any]:
+    """Create (or update) the Firebase user, set its claims, and mirror it in ``staff/{uid}``."""
+    from firebase_admin import auth
+
+    member.check(known_agencies())
+    app = firebase_app()
+    try:
+        user = auth.get_user_by_email(member.email, app=app)
+        auth.update_user(user.uid, display_name=member.name or None, app=app,
+                         **({"password": password} if password else {}))
+    except auth.UserNotFoundError:
+        user = auth.create_user(email=member.email, password=password, display_name=member.name or None, app=app)
+    except ValueError as err:
+        raise StaffError(str(err)) from err
+    auth.set_custom_user_claims(user.uid, member.claims(), app=app)
+    doc = staff_doc(member, user.uid, now)
+    firestore_client().collection("staff").document(user.uid).set(doc)
+    return doc

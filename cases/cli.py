@@ -1,0 +1,55 @@
+"""`python -m cases`: agencies and staff, for administrators."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+from pathlib import Path
+
+from infra.clock import system_clock
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cases", description="Agencies and staff of Otklik")
+    sub = parser.add_subparsers(dest="command", required=True)
+    agency = sub.add_parser("add-agency", help="add or update an executive agency")
+    agency.add_argument("id", help="short latin id, e.g. mintrans")
+    agency.add_argument("--name", required=True, help="full name in Russian")
+    agency.add_argument("--short-name", required=True)
+    agency.add_argument("--kind", default="other", help="ministry | committee | agency | directorate | other")
+    imp = sub.add_parser("import-agencies", help="add or update agencies from a JSON file")
+    imp.add_argument("file", type=Path)
+    staff = sub.add_parser("add-staff", help="create a Firebase user with a role (and agency)")
+    staff.add_argument("email")
+    staff.add_argument("--role", required=True, help="curator | executor | agency_lead | supervisor | admin")
+    staff.add_argument("--agency", default=None, help="agency id, for executor and agency_lead")
+    staff.add_argument("--name", default="")
+    staff.add_argument("--password", default=None, help="default: a generated one, printed once")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from cases import admin
+    from cases.staff import AgencyRecord, StaffError, StaffMember
+
+    args = _parser().parse_args(argv)
+    now = system_clock()
+    try:
+        if args.command == "add-agency":
+            record = AgencyRecord(id=args.id, name=args.name, short_name=args.short_name, kind=args.kind)
+            admin.add_agency(record, now)
+            print(json.dumps({"added": record.model_dump()}, ensure_ascii=False))
+        elif args.command == "import-agencies":
+            print(json.dumps({"imported": admin.import_agencies(args.file, now)}))
+        else:
+            password = args.password or secrets.token_urlsafe(12)
+            member = StaffMember(args.email, args.role, args.agency, args.name)
+            doc = admin.add_staff(member, password, now)
+            print(json.dumps({"uid": doc["uid"], "email": doc["email"], "role": doc["role"],
+                              "agency_id": doc["agency_id"], "password": password}, ensure_ascii=False))
+    except (StaffError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,39 @@
+"""One function per thing a person does, named as the decree names it.
+
+Each takes the case, the actor, its input and ``now`` (and a ``DuePlanner`` when it starts deadlines),
+checks role, agency, state and the decree's rules, and returns ``(new_case, [events])``; it never
+changes the case it was given. Refusals are ``cases.errors`` exceptions.
+"""
+
+from cases.answering import approve, close, publish, return_for_rework, submit_draft
+from cases.curation import (
+    confirm_exclusion,
+    dismiss_exclusion,
+    flag_exclusion,
+    link_repeat,
+    mark_significant,
+    reverse_exclusion,
+)
+from cases.routing import accept, assign_executor, contribute, detect, return_not_competent, route
+from cases.schedule import DuePlanner
+
+__all__ = [
+    "DuePlanner",
+    "accept",
+    "approve",
+    "assign_executor",
+    "close",
+    "confirm_exclusion",
+    "contribute",
+    "detect",
+    "dismiss_exclusion",
+    "flag_exclusion",
+    "link_repeat",
+    "mark_significant",
+    "publish",
+    "return_for_rework",
+    "return_not_competent",
+    "reverse_exclusion",
+    "route",
+    "submit_draft",
+]

@@ -1,0 +1,159 @@
+"""The append-only audit trail (§20): one event per command, who did what, when, from which state.
+
+``to_dict`` gives plain values (strings, numbers, lists, dicts, aware datetimes) for the store;
+``event_from_dict`` reads one back. ``deadlines`` lists every deadline the command started, met or
+cancelled, so a deadline's whole history can be rebuilt from the events even though the case keeps
+only its latest round under each key.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from cases.model import CaseState, Role, Stage
+
+
+class DeadlineChange(BaseModel):
+    model_config = ConfigDict(frozen=True, use_enum_values=True)
+    key: str
+    stage: Stage
+    change: Literal["started", "met", "cancelled"]
+    due: AwareDatetime
+    agency_id: str | None = None
+    met_late: bool = False  # for "met": done after the due moment
+
+
+class CaseEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, use_enum_values=True)
+    type: str
+    case_id: str
+    version: int  # the case version this event produced: the event's sequence number
+    at: AwareDatetime
+    actor_uid: str
+    actor_role: Role | None = None
+    actor_agency_id: str | None = None
+    from_state: CaseState | None
+    to_state: CaseState
+    payload: dict[str, Any] = Field(default_factory=dict)
+    deadlines: list[DeadlineChange] = Field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="python")
+
+
+class CaseDetected(CaseEvent):
+    """A message became a case (§6). payload: {}"""
+
+    type: Literal["CaseDetected"] = "CaseDetected"
+
+
+class Routed(CaseEvent):
+    """§8, §16. payload: agency_ids (the order), joint, agency_id (the one receiving first)"""
+
+    type: Literal["Routed"] = "Routed"
+
+
+class ReturnedNotCompetent(CaseEvent):
+    """§9. payload: agency_id, reason"""
+
+    type: Literal["ReturnedNotCompetent"] = "ReturnedNotCompetent"
+
+
+class Accepted(CaseEvent):
+    """payload: agency_id, executor_uid"""
+
+    type: Literal["Accepted"] = "Accepted"
+
+
+class ExecutorAssigned(CaseEvent):
+    """payload: agency_id, executor_uid, previous_executor_uid"""
+
+    type: Literal["ExecutorAssigned"] = "ExecutorAssigned"
+
+
+class ContributionMade(CaseEvent):
+    """§16. payload: agency_id, text, next_agency_id"""
+
+    type: Literal["ContributionMade"] = "ContributionMade"
+
+
+class DraftSubmitted(CaseEvent):
+    """§11, §13, §17. payload: draft_index, agency_id, text, attachments, intermediate, measures_taken"""
+
+    type: Literal["DraftSubmitted"] = "DraftSubmitted"
+
+
+class Approved(CaseEvent):
+    """§12. payload: draft_index, rating"""
+
+    type: Literal["Approved"] = "Approved"
+
+
+class ReturnedForRework(CaseEvent):
+    """§13. payload: draft_index, comment"""
+
+    type: Literal["ReturnedForRework"] = "ReturnedForRework"
+
+
+class Published(CaseEvent):
+    """§14, §15. payload: draft_index, url, intermediate"""
+
+    type: Literal["Published"] = "Published"
+
+
+class Closed(CaseEvent):
+    """payload: {}"""
+
+    type: Literal["Closed"] = "Closed"
+
+
+class RepeatLinked(CaseEvent):
+    """§17. payload: earlier_case_id, previous"""
+
+    type: Literal["RepeatLinked"] = "RepeatLinked"
+
+
+class ExclusionFlagged(CaseEvent):
+    """§19. payload: reason"""
+
+    type: Literal["ExclusionFlagged"] = "ExclusionFlagged"
+
+
+class ExclusionDismissed(CaseEvent):
+    """§19. payload: reason (of the dismissed flag)"""
+
+    type: Literal["ExclusionDismissed"] = "ExclusionDismissed"
+
+
+class ExclusionConfirmed(CaseEvent):
+    """§19. payload: reason, state_before, cancelled (deadline keys)"""
+
+    type: Literal["ExclusionConfirmed"] = "ExclusionConfirmed"
+
+
+class ExclusionReversed(CaseEvent):
+    """§19. payload: restored_state, restarted (deadline keys)"""
+
+    type: Literal["ExclusionReversed"] = "ExclusionReversed"
+
+
+class MarkedSignificant(CaseEvent):
+    """§22. payload: reason"""
+
+    type: Literal["MarkedSignificant"] = "MarkedSignificant"
+
+
+EVENT_TYPES: dict[str, type[CaseEvent]] = {
+    cls.__name__: cls
+    for cls in (
+        CaseDetected, Routed, ReturnedNotCompetent, Accepted, ExecutorAssigned, ContributionMade,
+        DraftSubmitted, Approved, ReturnedForRework, Published, Closed, RepeatLinked, ExclusionFlagged,
+        ExclusionDismissed, ExclusionConfirmed, ExclusionReversed, MarkedSignificant,
+    )
+}
+
+
+def event_from_dict(data: dict[str, Any]) -> CaseEvent:
+    return EVENT_TYPES[data["type"]].model_validate(data)

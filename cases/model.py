@@ -1,0 +1,228 @@
+"""The case aggregate: one per detected message, moved through the §8–§17 workflow by commands.
+
+Models are frozen: a command builds a new case (``model_copy``) and never changes the one it was given.
+Only plain values live here; the rules that move a case are in ``cases.transitions`` and the commands.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field, model_validator
+
+
+class Role(StrEnum):
+    curator = "curator"
+    executor = "executor"
+    agency_lead = "agency_lead"
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+AGENCY_ROLES = frozenset({Role.executor, Role.agency_lead})
+
+
+class CaseState(StrEnum):
+    detected = "detected"
+    assigned = "assigned"
+    in_progress = "in_progress"
+    in_review = "in_review"
+    rework = "rework"
+    approved = "approved"
+    answered = "answered"
+    closed = "closed"
+    excluded = "excluded"
+
+
+class Stage(StrEnum):
+    """The deadline stages of the decree; the same names as ``deadlines.policy.Stage``."""
+
+    route = "route"  # §8
+    return_not_competent = "return_not_competent"  # §9
+    answer = "answer"  # §10
+    draft = "draft"  # §11
+    review = "review"  # §12
+    rework = "rework"  # §13
+    publish = "publish"  # §14
+    final_answer = "final_answer"  # §15
+    joint_contribution = "joint_contribution"  # §16
+
+
+class DeadlineState(StrEnum):
+    pending = "pending"
+    met = "met"
+    missed = "missed"
+    cancelled = "cancelled"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Actor(_Frozen):
+    uid: str = Field(min_length=1)
+    role: Role
+    agency_id: str | None = None
+    name: str = ""
+
+
+class Deadline(_Frozen):
+    """One regulatory term on the case. ``met_late`` records an action done after ``due``.
+
+    The escalation handler adds its own fields (``missed_at``, ``warned_at``, ``escalation``); unknown
+    fields are kept, so a read-command-write cycle never drops them."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    stage: Stage
+    due: AwareDatetime
+    state: DeadlineState = DeadlineState.pending
+    agency_id: str | None = None
+    started_at: AwareDatetime
+    met_at: AwareDatetime | None = None
+    met_late: bool = False
+    task: str | None = None  # Cloud Task name, set by the scheduler adapter
+    warned: bool = False  # set by the escalation handler
+    warned_at: AwareDatetime | None = None  # set by the escalation handler
+    missed_at: AwareDatetime | None = None  # set by the escalation handler
+
+
+def joint_key(agency_id: str) -> str:
+    return f"{Stage.joint_contribution.value}:{agency_id}"
+
+
+class DraftStatus(StrEnum):
+    submitted = "submitted"
+    approved = "approved"
+    returned = "returned"
+    published = "published"
+
+
+class Draft(_Frozen):
+    text: str
+    attachments: list[str] = Field(default_factory=list)
+    intermediate: bool = False  # §15
+    measures_taken: str | None = None  # §17: required when the case repeats an earlier one
+    agency_id: str | None = None
+    submitted_by: str
+    submitted_at: AwareDatetime
+    status: DraftStatus = DraftStatus.submitted
+    reviewed_by: str | None = None
+    reviewed_at: AwareDatetime | None = None
+    review_comment: str | None = None  # §13: why it was returned
+    rating: int | None = None  # curator's quality mark on approval, 1–5
+
+
+class Contribution(_Frozen):
+    """One agency's part of a joint answer (§16)."""
+
+    agency_id: str
+    text: str
+    by: str
+    at: AwareDatetime
+
+
+class PublishedAnswer(_Frozen):
+    url: str
+    intermediate: bool = False
+    at: AwareDatetime
+    by: str
+    agency_id: str | None = None
+    draft_index: int
+
+
+class NotCompetentReturn(_Frozen):
+    """§9: an agency gave the case back to the curator."""
+
+    agency_id: str
+    by: str
+    reason: str
+    at: AwareDatetime
+
+
+class Exclusion(_Frozen):
+    """§19: flagged by anyone, confirmed by a curator; never deleted, only reversed or dismissed."""
+
+    reason: str
+    flagged_by: str
+    flagged_at: AwareDatetime
+    confirmed_by: str | None = None
+    confirmed_at: AwareDatetime | None = None
+    state_before: CaseState | None = None
+    cancelled_deadlines: list[str] = Field(default_factory=list)
+    reversed_by: str | None = None
+    reversed_at: AwareDatetime | None = None
+    dismissed_by: str | None = None
+    dismissed_at: AwareDatetime | None = None
+
+    @property
+    def open_flag(self) -> bool:
+        """Flagged and not yet decided by a curator."""
+        return self.confirmed_at is None and self.dismissed_at is None
+
+
+class Significance(_Frozen):
+    """§22: to be reported to the Head at once."""
+
+    by: str
+    at: AwareDatetime
+    reason: str
+
+
+class Case(_Frozen):
+    """The workflow's view of a case document. The document's other fields (message, source, raw,
+    updated_at, unscheduled…) are kept as they are, so the store can write back what it read."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    id: str = Field(min_length=1)
+    state: CaseState = CaseState.detected
+    version: int = Field(default=1, ge=1)
+    detected_at: AwareDatetime
+    agency_ids: list[str] = Field(default_factory=list)  # who may see it; routing only adds
+    route_order: list[str] = Field(default_factory=list)  # the agencies of the current routing, in order
+    agency_id: str | None = None  # the agency whose turn it is
+    executor_uid: str | None = None
+    drafts: list[Draft] = Field(default_factory=list)
+    contributions: dict[str, Contribution] = Field(default_factory=dict)
+    rating: int | None = None  # of the last approved draft
+    answers: list[PublishedAnswer] = Field(default_factory=list)
+    returns: list[NotCompetentReturn] = Field(default_factory=list)
+    repeat_of: str | None = None
+    exclusion: Exclusion | None = None
+    significant: Significance | None = None
+    deadlines: dict[str, Deadline] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived_fields_are_not_input(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "next_due" in data:
+            return {k: v for k, v in data.items() if k != "next_due"}
+        return data
+
+    @property
+    def joint(self) -> bool:
+        return len(self.route_order) > 1
+
+    @property
+    def last_draft(self) -> Draft | None:
+        return self.drafts[-1] if self.drafts else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def next_due(self) -> datetime | None:
+        """The earliest pending deadline: what the sweep and the escalation wake-up look at."""
+        return next_due(self)
+
+
+def pending_deadlines(case: Case) -> dict[str, Deadline]:
+    """Pending deadlines, earliest first."""
+    pending = [(k, d) for k, d in case.deadlines.items() if d.state == DeadlineState.pending]
+    return dict(sorted(pending, key=lambda kd: (kd[1].due, kd[0])))
+
+
+def next_due(case: Case) -> datetime | None:
+    dues = [d.due for d in case.deadlines.values() if d.state == DeadlineState.pending]
+    return min(dues, default=None)

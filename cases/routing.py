@@ -1,0 +1,181 @@
+"""Getting a case to the competent agency: detection, routing (§8), return (§9), joint answers (§16)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cases.apply import Result, aware, commit, required_text
+from cases.errors import Invalid
+from cases.events import (
+    Accepted,
+    CaseDetected,
+    ContributionMade,
+    ExecutorAssigned,
+    ReturnedNotCompetent,
+    Routed,
+)
+from cases.model import Actor, Case, CaseState, Contribution, NotCompetentReturn, Role, Stage, joint_key
+from cases.schedule import DuePlanner, Ledger
+from cases.transitions import check
+
+
+def detect(case_id: str, detected_at: datetime, planner: DuePlanner, *, actor: Actor | None = None) -> Result:
+    """A new case with its detection deadlines: route (§8), answer (§10) and draft (§11), all from
+    the moment the curator's monitoring detected the message."""
+    aware(detected_at)
+    ledger = Ledger({}, planner)
+    ledger.start(Stage.route, Stage.route, detected_at)
+    ledger.start(Stage.answer, Stage.answer, detected_at)
+    ledger.start(Stage.draft, Stage.draft, detected_at)
+    case = Case(id=case_id, detected_at=detected_at, deadlines=ledger.deadlines)
+    event = CaseDetected(
+        case_id=case_id,
+        version=case.version,
+        at=detected_at,
+        actor_uid=actor.uid if actor else "system",
+        actor_role=actor.role if actor else None,
+        actor_agency_id=actor.agency_id if actor else None,
+        from_state=None,
+        to_state=case.state,
+        deadlines=ledger.changes,
+    )
+    return case, [event]
+
+
+def route(case: Case, actor: Actor, agency_ids: list[str], now: datetime, planner: DuePlanner) -> Result:
+    """§8: the curator sends the case to one agency, or (§16) sets the order of a joint answer.
+
+    The answer deadline (§10) keeps running from detection: routing, and routing again after a return,
+    never moves it."""
+    check("route", case, actor)
+    order = _route_order(agency_ids)
+    ledger = Ledger(case.deadlines, planner)
+    ledger.meet(Stage.route, aware(now))
+    _receive(ledger, order[0], joint=len(order) > 1, now=now)
+    return commit(
+        case,
+        actor,
+        Routed,
+        now,
+        to_state=CaseState.assigned,
+        payload={"agency_ids": order, "joint": len(order) > 1, "agency_id": order[0]},
+        ledger=ledger,
+        route_order=order,
+        agency_id=order[0],
+        executor_uid=None,
+        agency_ids=case.agency_ids + [a for a in order if a not in case.agency_ids],
+    )
+
+
+def _route_order(agency_ids: list[str]) -> list[str]:
+    if isinstance(agency_ids, str):
+        agency_ids = [agency_ids]
+    order = [a.strip() for a in agency_ids if a and a.strip()]
+    if not order or len(order) != len(agency_ids):
+        raise Invalid("Укажите орган власти (или очерёдность органов для общего ответа).", code="agencies_required")
+    if len(set(order)) != len(order):
+        raise Invalid("Орган власти указан в очерёдности дважды.", code="agencies_duplicate")
+    return order
+
+
+def _receive(ledger: Ledger, agency_id: str, *, joint: bool, now: datetime) -> None:
+    """An agency receives the case: 30 minutes to return it (§9); in a joint answer, 3 hours to give
+    its part, or for the last agency to compose the joint draft (§16)."""
+    ledger.start(Stage.return_not_competent, Stage.return_not_competent, now, agency_id)
+    if joint:
+        ledger.start(joint_key(agency_id), Stage.joint_contribution, now, agency_id)
+
+
+def return_not_competent(case: Case, actor: Actor, reason: str, now: datetime, planner: DuePlanner) -> Result:
+    """§9: the agency gives the case back to the curator, who must route it again.
+
+    The curator gets a fresh route deadline (§8 rule) counted from the return, as if detected then;
+    the answer deadline (§10) still counts from the real detection."""
+    check("return_not_competent", case, actor)
+    why = required_text(reason, "reason_required", "Укажите, почему вопрос не относится к компетенции органа.")
+    agency_id = case.agency_id or ""
+    ledger = Ledger(case.deadlines, planner)
+    ledger.meet(Stage.return_not_competent, aware(now))
+    ledger.cancel(joint_key(agency_id))
+    ledger.start(Stage.route, Stage.route, now)
+    back = NotCompetentReturn(agency_id=agency_id, by=actor.uid, reason=why, at=now)
+    return commit(
+        case,
+        actor,
+        ReturnedNotCompetent,
+        now,
+        to_state=CaseState.detected,
+        payload={"agency_id": agency_id, "reason": why},
+        ledger=ledger,
+        returns=[*case.returns, back],
+        route_order=[],
+        agency_id=None,
+        executor_uid=None,
+    )
+
+
+def accept(case: Case, actor: Actor, now: datetime) -> Result:
+    """The agency takes the case as competent (§9 is met). An executor who accepts becomes its executor."""
+    check("accept", case, actor)
+    ledger = Ledger(case.deadlines)
+    ledger.meet(Stage.return_not_competent, aware(now))
+    executor = actor.uid if actor.role is Role.executor and case.executor_uid is None else case.executor_uid
+    return commit(
+        case,
+        actor,
+        Accepted,
+        now,
+        to_state=CaseState.in_progress,
+        payload={"agency_id": case.agency_id, "executor_uid": executor},
+        ledger=ledger,
+        executor_uid=executor,
+    )
+
+
+def assign_executor(case: Case, actor: Actor, executor_uid: str, now: datetime) -> Result:
+    """The agency lead (§7) names the executor responsible for the answer."""
+    check("assign_executor", case, actor)
+    uid = required_text(executor_uid, "executor_required", "Укажите исполнителя.")
+    return commit(
+        case,
+        actor,
+        ExecutorAssigned,
+        aware(now),
+        payload={"agency_id": case.agency_id, "executor_uid": uid, "previous_executor_uid": case.executor_uid},
+        executor_uid=uid,
+    )
+
+
+def contribute(case: Case, actor: Actor, text: str, now: datetime, planner: DuePlanner) -> Result:
+    """§16: an agency of a joint answer gives its part; the next agency in the order receives the case.
+
+    The last agency gives no contribution: it composes the joint draft with ``submit_draft``."""
+    check("contribute", case, actor)
+    agency_id = case.agency_id or ""
+    if not case.joint:
+        raise Invalid("Обращение направлено одному органу: подготовьте проект ответа.", code="not_joint")
+    position = case.route_order.index(agency_id)
+    if position == len(case.route_order) - 1:
+        raise Invalid(
+            "Ваш орган последний в очерёдности: подготовьте общий проект ответа с учётом информации "
+            "других органов и направьте его на согласование.",
+            code="last_agency_drafts",
+        )
+    body = required_text(text, "text_required", "Введите информацию для общего ответа.")
+    following = case.route_order[position + 1]
+    ledger = Ledger(case.deadlines, planner)
+    ledger.meet(joint_key(agency_id), aware(now))
+    _receive(ledger, following, joint=True, now=now)
+    part = Contribution(agency_id=agency_id, text=body, by=actor.uid, at=now)
+    return commit(
+        case,
+        actor,
+        ContributionMade,
+        now,
+        to_state=CaseState.assigned,
+        payload={"agency_id": agency_id, "text": body, "next_agency_id": following},
+        ledger=ledger,
+        contributions={**case.contributions, agency_id: part},
+        agency_id=following,
+        executor_uid=None,
+    )
