@@ -15,7 +15,9 @@ from devstack.stack import Ports, Stack
 def _run(args: argparse.Namespace) -> int:
     stack = Stack(Ports.from_env())
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Explicit handlers: a shell may start us with SIGINT ignored, and SIGTERM must clean up too.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         print("Starting the local stack (emulators take ~15 s)...", flush=True)
         stack.start()
@@ -40,6 +42,10 @@ def _run(args: argparse.Namespace) -> int:
         print("\nStopping everything...", flush=True)
         stack.stop()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_where(stack: Stack, summary: dict[str, object]) -> None:

@@ -92,7 +92,7 @@ class Service:
         self.stop()
         raise StartFailed(f"{self.name} was not ready on port {self.port} within {self.startup_timeout_s:.0f} s")
 
-    def stop(self, timeout_s: float = 10.0) -> None:
+    def stop(self, timeout_s: float = 5.0) -> None:
         if self.proc is None or self.proc.poll() is not None and not _group_alive(self.proc.pid):
             return
         _signal_group(self.proc.pid, signal.SIGTERM)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +104,10 @@ class Stack:
             raise
 
     def stop(self) -> None:
-        for svc in reversed(self.services):
-            svc.stop()
+        """Stop every process group at once (each gets SIGTERM, then SIGKILL after a grace period)."""
+        threads = [threading.Thread(target=svc.stop) for svc in reversed(self.services)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         self.services.clear()

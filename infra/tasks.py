@@ -86,10 +86,11 @@ class CloudTaskQueue:
             http["oidc_token"] = {"service_account_email": self._service_account}
         else:
             http["headers"]["X-Otklik-Task-Secret"] = self._secret
-        request = {"name": f"{self._queue}/tasks/{task.name}", "http_request": http, "schedule_time": when}
+        request: dict[str, Any] = {"name": f"{self._queue}/tasks/{task.name}", "http_request": http,
+                                   "schedule_time": when}
         client = self._client or tasks_client()
         try:
-            client.create_task(parent=self._queue, task=request, timeout=10)
+            client.create_task(parent=self._queue, task=request, timeout=10)  # type: ignore[arg-type]
         except exceptions.AlreadyExists:
             return False
         except (exceptions.GoogleAPICallError, exceptions.RetryError) as err:
