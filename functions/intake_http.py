@@ -1,0 +1,111 @@
+"""HTTP entry points of intake (§6): ``monitoring``, ``vk``, ``telegram``. Thin: read, call, map errors.
+
+The service is built on the first request and kept for the instance (import time is cold-start time).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import IO, Any
+
+from flask import Request, Response, jsonify
+
+from intake.errors import IntakeError, NotAllowed, NotAuthenticated, StoreUnavailable, message_ru
+from intake.events import BadPayload
+from intake.service import IntakeService
+
+MAX_BODY_BYTES = 1024 * 1024
+RETRY_AFTER_S = 5
+
+_service: IntakeService | None = None
+_service_lock = threading.Lock()
+
+
+def get_service() -> IntakeService:
+    global _service
+    if _service is None:
+        with _service_lock:
+            if _service is None:
+                from intake.wiring import build_service
+
+                _service = build_service()
+    return _service
+
+
+def reset_service() -> None:
+    """For tests that point the process at another emulator or registry."""
+    global _service
+    _service = None
+
+
+def _error(status: int, code: str, detail: str, **extra: Any) -> tuple[Response, int, dict[str, str]]:
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else {}
+    return jsonify(error=code, message=message_ru(code), detail=detail, **extra), status, headers
+
+
+_BAD_PAYLOAD_STATUS = {"too_many_items": 413, "payload_too_large": 413}
+
+
+def _handle(request: Request, call: Callable[[IntakeService, bytes], Any]) -> Any:
+    if request.method != "POST":
+        return _error(405, "method_not_allowed", f"{request.method} is not accepted; use POST")
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return _error(413, "payload_too_large", f"the body is larger than {MAX_BODY_BYTES} bytes")
+    body = _read_capped(request.stream, MAX_BODY_BYTES)
+    if body is None:
+        return _error(413, "payload_too_large", f"the body is larger than {MAX_BODY_BYTES} bytes")
+    try:
+        return call(get_service(), body)
+    except BadPayload as exc:
+        return _error(_BAD_PAYLOAD_STATUS.get(exc.code, 400), exc.code, exc.reason)
+    except NotAuthenticated as exc:
+        return _error(401, exc.code, exc.detail)
+    except NotAllowed as exc:
+        return _error(403, exc.code, exc.detail)
+    except StoreUnavailable as exc:
+        return _error(503, exc.code, exc.detail)
+    except IntakeError as exc:
+        return _error(400, exc.code, exc.detail)
+
+
+def _read_capped(stream: IO[bytes], limit: int) -> bytes | None:
+    """At most ``limit`` bytes, or None if there is more: a huge body is never held in memory."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(64 * 1024, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return None if size > limit else b"".join(chunks)
+
+
+def monitoring(request: Request) -> Any:
+    def call(service: IntakeService, body: bytes) -> Any:
+        result = service.ingest_monitoring(body, request.headers)
+        counts = {o: sum(1 for r in result.results if r.outcome == o) for o in ("created", "duplicate", "rejected")}
+        items = [r.model_dump(mode="json", exclude_none=True) for r in result.results]
+        if result.all_rejected:
+            return _error(422, "all_items_rejected", "every message of the batch was rejected",
+                          source=result.source_id, counts=counts, results=items)
+        return jsonify(source=result.source_id, counts=counts, results=items), 200
+
+    return _handle(request, call)
+
+
+def vk(request: Request) -> Any:
+    def call(service: IntakeService, body: bytes) -> Any:
+        reply = service.ingest_vk(body)
+        return Response(reply.text, status=200, mimetype="text/plain")
+
+    return _handle(request, call)
+
+
+def telegram(request: Request) -> Any:
+    def call(service: IntakeService, body: bytes) -> Any:
+        result = service.ingest_telegram(body, request.headers, request.args.get("bot"))
+        return jsonify(ok=True, result=result.model_dump(mode="json", exclude_none=True)), 200
+
+    return _handle(request, call)

@@ -1,0 +1,118 @@
+"""The Firestore shape of a new case, of an edit and of a delivery marker (docs/data-model.md). Pure.
+
+Both store adapters (Firestore and the in-memory fake) build their writes from here, so the document
+shape is decided once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from intake.models import Message, Network, SourceRef
+
+# Delivery markers only need to outlive the senders' retry horizon; a Firestore TTL policy on
+# `expire_at` may remove them afterwards (cases are never removed).
+DELIVERY_TTL = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A sender's event id seen once (VK ``event_id``, Telegram ``update_id``): ``intake_deliveries/{id}``."""
+
+    id: str
+    doc: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Edit:
+    text: str
+    edited_at: datetime | None
+    replaced_at: datetime
+
+
+def detected_at(sender_value: datetime | None, received_at: datetime) -> datetime:
+    """The sender's detection time when given and not in the future, else when we received it (§8 starts here)."""
+    if sender_value is not None and sender_value <= received_at:
+        return sender_value
+    return received_at
+
+
+def cap_utf8(text: str, max_bytes: int) -> tuple[str, bool]:
+    data = text.encode()
+    if len(data) <= max_bytes:
+        return text, False
+    return data[:max_bytes].decode(errors="ignore"), True
+
+
+def message_doc(message: Message) -> dict[str, Any]:
+    doc = message.model_dump(mode="python")
+    doc["network"] = message.network.value
+    doc["url"] = str(message.url) if message.url else None
+    doc["author"]["url"] = str(message.author.url) if message.author.url else None
+    for attachment in doc["attachments"]:
+        attachment["url"] = str(attachment["url"]) if attachment["url"] else None
+    if doc["parent"] is not None:
+        doc["parent"]["url"] = str(doc["parent"]["url"]) if doc["parent"]["url"] else None
+    doc.update(edits=[], deleted_at_source=False, deleted_at=None)
+    return doc
+
+
+def new_case(message: Message, source: SourceRef, *, received_at: datetime, sender_detected_at: datetime | None,
+             raw: str, raw_max_bytes: int, write_id: str, agency_id: str | None = None) -> dict[str, Any]:
+    """A case in state ``detected``; ``raw.write_id`` lets the writer recognise its own retried create."""
+    payload, truncated = cap_utf8(raw, raw_max_bytes)
+    source_doc: dict[str, Any] = source.model_dump(mode="json")
+    if agency_id:
+        source_doc["agency_id"] = agency_id  # a suggestion for routing; agency_ids stays empty until routed
+    return {
+        "id": message.case_id(),
+        "state": "detected",
+        "version": 1,
+        "detected_at": detected_at(sender_detected_at, received_at),
+        "received_at": received_at,
+        "updated_at": received_at,
+        "source": source_doc,
+        "message": message_doc(message),
+        "raw": {"payload": payload, "truncated": truncated, "write_id": write_id},
+        "agency_ids": [],
+        "deadlines": {},
+    }
+
+
+def edit_updates(current: dict[str, Any], edit: Edit) -> dict[str, Any] | None:
+    """Field updates that replace the text and keep the earlier version; None when the text is unchanged."""
+    old_text = current.get("text", "")
+    if old_text == edit.text:
+        return None
+    earlier = {"text": old_text, "edited_at": edit.edited_at, "replaced_at": edit.replaced_at}
+    return {
+        "message.text": edit.text,
+        "message.edits": [*current.get("edits", []), earlier],
+        "updated_at": edit.replaced_at,
+    }
+
+
+def delete_updates(current: dict[str, Any], deleted_at: datetime, deleted_by: str | None) -> dict[str, Any] | None:
+    """Mark deleted at the source (the case is never removed); None when already marked."""
+    if current.get("deleted_at_source"):
+        return None
+    updates: dict[str, Any] = {
+        "message.deleted_at_source": True,
+        "message.deleted_at": deleted_at,
+        "updated_at": deleted_at,
+    }
+    if deleted_by:
+        updates["message.deleted_by"] = deleted_by
+    return updates
+
+
+def delivery(network: Network, scope: str, event_id: str, *, case_id: str, kind: str,
+             received_at: datetime) -> Delivery:
+    """``<network>-<sha256(scope:event id)[:24]>``: event ids are unique per community / bot only."""
+    digest = hashlib.sha256(f"{scope}:{event_id}".encode()).hexdigest()[:24]
+    doc = {"network": network.value, "scope": scope, "event_id": event_id, "case_id": case_id, "kind": kind,
+           "received_at": received_at, "expire_at": received_at + DELIVERY_TTL}
+    return Delivery(f"{network.value}-{digest}", doc)

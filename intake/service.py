@@ -1,0 +1,198 @@
+"""Intake (§6): a sender's request in, cases out. No HTTP here: results and domain errors only.
+
+Order per request: identify the sender and check its credential, then parse, then store. Whatever
+fails before the store is touched leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from infra.clock import Clock
+from intake import documents, monitoring, signature
+from intake.documents import Edit
+from intake.errors import NotAllowed, NotAuthenticated
+from intake.events import (
+    BadPayload,
+    DeletedMessage,
+    EditedMessage,
+    Ignored,
+    IntakeEvent,
+    NewMessage,
+    VkConfirmation,
+    VkEnvelope,
+)
+from intake.models import ItemResult, Network, Outcome, SourceKind, SourceRef, case_id_for
+from intake.registry import Registry, TelegramBot, secret_matches, sha256_hex
+from intake.store import IntakeStore
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+OnCreated = Callable[[str, datetime], None]
+VkParser = Callable[[bytes], VkConfirmation | VkEnvelope]
+TelegramParser = Callable[[bytes], NewMessage | EditedMessage | Ignored]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    source_id: str
+    results: list[ItemResult]
+
+    @property
+    def all_rejected(self) -> bool:
+        return all(r.outcome is Outcome.rejected for r in self.results)
+
+
+@dataclass(frozen=True)
+class VkReply:
+    """VK wants this exact text back: the confirmation string, or ``ok`` for any accepted event."""
+
+    text: str
+    result: ItemResult | None = None
+
+
+def _parse_vk(body: bytes) -> VkConfirmation | VkEnvelope:
+    from intake.vk import parse_vk
+
+    return parse_vk(body)
+
+
+def _parse_telegram(body: bytes) -> NewMessage | EditedMessage | Ignored:
+    from intake.telegram import parse_telegram
+
+    return parse_telegram(body)
+
+
+class IntakeService:
+    def __init__(self, store: IntakeStore, clock: Clock, registry: Registry, *, raw_max_bytes: int = 64 * 1024,
+                 on_created: OnCreated | None = None, parse_vk: VkParser = _parse_vk,
+                 parse_telegram: TelegramParser = _parse_telegram) -> None:
+        self._store = store
+        self._clock = clock
+        self._registry = registry
+        self._raw_max_bytes = raw_max_bytes
+        # The hook where the case workflow starts the deadlines of a new case (§8, §10). It must be
+        # idempotent; it is called once per case created, after the create has committed.
+        self._on_created = on_created
+        self._parse_vk = parse_vk
+        self._parse_telegram = parse_telegram
+
+    # -- the generic monitoring webhook -----------------------------------------------------------
+    def ingest_monitoring(self, body: bytes, headers: Mapping[str, str]) -> BatchResult:
+        now = self._clock()
+        source_id = _header(headers, monitoring.SOURCE_HEADER)
+        if not source_id:
+            raise NotAuthenticated("source_missing", f"the {monitoring.SOURCE_HEADER} header is missing")
+        source = self._registry.monitoring_source(source_id)
+        if source is None:
+            raise NotAuthenticated("unknown_source", f"no registered source {source_id!r}")
+        if not source.active:
+            raise NotAllowed("source_inactive", f"source {source_id!r} is switched off")
+        signature.verify(_header(headers, signature.HEADER), body, source.keys, now)
+        batch = monitoring.parse_batch(body)
+        if batch.source_id is not None and batch.source_id != source_id:
+            raise BadPayload(f"body source {batch.source_id!r} differs from the header's {source_id!r}",
+                             "source_mismatch")
+        ref = SourceRef(kind=SourceKind.monitoring, id=source_id, name=source.name)
+        results = []
+        for item in batch.items:
+            if isinstance(item, monitoring.RejectedItem):
+                results.append(ItemResult(index=item.index, external_id=item.external_id,
+                                          outcome=Outcome.rejected, reason=item.reason))
+                continue
+            result = self._apply(item.event, ref, item.raw, now, scope=source_id)
+            results.append(result.model_copy(update={"index": item.index}))
+        return BatchResult(source_id, results)
+
+    # -- VK Callback API ----------------------------------------------------------------------------
+    def ingest_vk(self, body: bytes) -> VkReply:
+        parsed = self._parse_vk(body)
+        community = self._registry.vk_community(parsed.group_id)
+        if community is None:
+            raise NotAllowed("unknown_vk_community", f"VK community {parsed.group_id} is not registered")
+        if isinstance(parsed, VkConfirmation):
+            return VkReply(community.confirmation)
+        if community.secret_sha256 and not secret_matches(parsed.secret, community.secret_sha256):
+            raise NotAllowed("vk_secret_mismatch", f"wrong secret for VK community {parsed.group_id}")
+        ref = SourceRef(kind=SourceKind.vk, id=str(parsed.group_id), name=community.name)
+        raw = body.decode(errors="replace")
+        result = self._apply(parsed.event, ref, raw, self._clock(), scope=str(parsed.group_id),
+                             agency_id=community.agency_id)
+        return VkReply("ok", result)
+
+    # -- Telegram Bot API ---------------------------------------------------------------------------
+    def ingest_telegram(self, body: bytes, headers: Mapping[str, str], bot_name: str | None = None) -> ItemResult:
+        bot = self._telegram_bot(_header(headers, TELEGRAM_TOKEN_HEADER), bot_name)
+        event = self._parse_telegram(body)
+        ref = SourceRef(kind=SourceKind.telegram, id=bot.name, name=bot.name)
+        return self._apply(event, ref, body.decode(errors="replace"), self._clock(), scope=bot.name,
+                           agency_id=bot.agency_id)
+
+    def _telegram_bot(self, token: str | None, bot_name: str | None) -> TelegramBot:
+        if not token:
+            raise NotAuthenticated("telegram_token_missing", f"the {TELEGRAM_TOKEN_HEADER} header is missing")
+        if bot_name:
+            bot = self._registry.telegram_bot(bot_name)
+            if bot is None:
+                raise NotAllowed("unknown_telegram_bot", f"Telegram bot {bot_name!r} is not registered")
+            if not secret_matches(token, bot.secret_token_sha256):
+                raise NotAllowed("telegram_token_mismatch", f"wrong secret token for bot {bot_name!r}")
+            return bot
+        found = self._registry.telegram_bot_by_token(sha256_hex(token))
+        if found is None:
+            raise NotAllowed("telegram_token_mismatch", "no registered bot has this secret token")
+        return found
+
+    # -- one event, whatever the sender ---------------------------------------------------------------
+    def _apply(self, event: IntakeEvent, source: SourceRef, raw: str, now: datetime, *, scope: str,
+               agency_id: str | None = None) -> ItemResult:
+        if isinstance(event, Ignored):
+            return ItemResult(outcome=Outcome.ignored, reason=f"event {event.kind!r} is not acted on")
+        if isinstance(event, DeletedMessage):
+            case_id = case_id_for(event.network, event.external_id)
+            delivery = self._delivery(event.network, scope, event.delivery_id, case_id, "delete", now)
+            outcome = self._store.mark_deleted(case_id, now, event.deleted_by, delivery)
+            reason = "unknown message: nothing recorded" if outcome is Outcome.ignored else None
+            return ItemResult(external_id=event.external_id, outcome=outcome, case_id=case_id, reason=reason)
+        message = event.message
+        case = documents.new_case(
+            message, source, received_at=now, raw=raw, raw_max_bytes=self._raw_max_bytes,
+            sender_detected_at=event.detected_at if isinstance(event, NewMessage) else None,
+            write_id=uuid.uuid4().hex, agency_id=agency_id)
+        kind = "new" if isinstance(event, NewMessage) else "edit"
+        delivery = self._delivery(message.network, scope, event.delivery_id, case["id"], kind, now)
+        if isinstance(event, NewMessage):
+            outcome = self._store.create_case(case, delivery)
+        else:
+            edit = Edit(message.text, event.edited_at, now)
+            outcome = self._store.apply_edit(case, edit, delivery)
+        if outcome is Outcome.created:
+            self._created(case["id"], case["detected_at"])
+        return ItemResult(external_id=message.external_id, outcome=outcome, case_id=case["id"])
+
+    def _delivery(self, network: Network, scope: str, event_id: str | None, case_id: str, kind: str,
+                  now: datetime) -> documents.Delivery | None:
+        if not event_id:
+            return None
+        return documents.delivery(network, scope, event_id, case_id=case_id, kind=kind, received_at=now)
+
+    def _created(self, case_id: str, detected_at: datetime) -> None:
+        if self._on_created is None:
+            return
+        try:
+            self._on_created(case_id, detected_at)
+        except Exception:  # the case is stored; the deadlines sweep is the backstop for a failed start
+            log.exception("on_created hook failed for case %s", case_id)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    if value is None:
+        lowered = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+    return value
