@@ -121,7 +121,8 @@ class IntakeService:
             raise NotAllowed("vk_secret_mismatch", f"wrong secret for VK community {parsed.group_id}")
         ref = SourceRef(kind=SourceKind.vk, id=str(parsed.group_id), name=community.name)
         raw = body.decode(errors="replace")
-        result = self._apply(parsed.event, ref, raw, self._clock(), scope=str(parsed.group_id),
+        event = _unless_own(parsed.event, parsed.group_id)
+        result = self._apply(event, ref, raw, self._clock(), scope=str(parsed.group_id),
                              agency_id=community.agency_id)
         return VkReply("ok", result)
 
@@ -188,6 +189,13 @@ class IntakeService:
             self._on_created(case_id, detected_at)
         except Exception:  # the case is stored; the deadlines sweep is the backstop for a failed start
             log.exception("on_created hook failed for case %s", case_id)
+
+
+def _unless_own(event: IntakeEvent, group_id: int) -> IntakeEvent:
+    """The community's own posts and replies are not citizens' messages: acknowledged, no case."""
+    if isinstance(event, NewMessage | EditedMessage) and event.message.author.external_id == str(-group_id):
+        return Ignored("community_own_message", event.delivery_id)
+    return event
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:

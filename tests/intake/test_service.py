@@ -18,7 +18,7 @@ from intake.events import (
     VkEnvelope,
 )
 from intake.memory import InMemoryIntakeStore
-from intake.models import Message, Network, Outcome, case_id_for
+from intake.models import Author, Message, Network, Outcome, case_id_for
 from intake.registry import InMemoryRegistry, MonitoringSource, TelegramBot, VkCommunity, sha256_hex
 from intake.service import IntakeService
 from tests.intake.helpers import batch, item, signed_headers
@@ -225,6 +225,15 @@ def test_other_vk_events_are_acknowledged_and_ignored(env: Env) -> None:
     reply = env.vk(envelope(Ignored("group_join", delivery_id="e9")))
     assert reply.text == "ok" and reply.result.outcome is Outcome.ignored
     assert env.store.cases == {} and env.store.deliveries == {}
+
+
+def test_the_communitys_own_posts_make_no_case(env: Env) -> None:
+    own = message("wall-7_12").model_copy(update={"author": Author(name="Минздрав УР", external_id="-7")})
+    reply = env.vk(envelope(NewMessage(own, delivery_id="e10")))
+    assert reply.text == "ok" and reply.result.outcome is Outcome.ignored
+    assert env.store.cases == {}
+    citizen = message("wall-7_13").model_copy(update={"author": Author(name="Житель", external_id="42")})
+    assert env.vk(envelope(NewMessage(citizen, delivery_id="e11"))).result.outcome is Outcome.created
 
 
 # -- Telegram -----------------------------------------------------------------------------------------
