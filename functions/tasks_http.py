@@ -1,0 +1,95 @@
+"""POST /tasks/deadline: the Cloud Tasks target. Authenticates the caller, parses the task, decides.
+
+Status codes tell Cloud Tasks what to do: 2xx done (including "nothing to do"), 5xx retry later
+(Firestore or Cloud Tasks unavailable), 4xx a task we cannot read or a caller we do not trust.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from functools import lru_cache
+from typing import Any
+
+from flask import Request, jsonify
+from pydantic import ValidationError
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Otklik-Task-Secret"
+
+
+def deadline(request: Request) -> Any:
+    from google.api_core import exceptions
+
+    from deadlines.escalation import DeadlineTask, handle_deadline_task
+    from deadlines.schedule import DEADLINE_PATH
+    from deadlines.wiring import escalation
+    from infra.tasks import TasksUnavailable
+
+    if request.method != "POST":
+        return error_response(405, "method_not_allowed", "Только POST.")
+    denied = authenticate(request, DEADLINE_PATH)
+    if denied is not None:
+        return denied
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return error_response(400, "bad_json", "Тело задачи должно быть объектом JSON.")
+    try:
+        task = DeadlineTask.model_validate(body)
+    except ValidationError as err:
+        return error_response(400, "bad_task", str(err.errors(include_url=False, include_input=False)))
+    env = escalation()
+    try:
+        outcome = handle_deadline_task(env.db, task, env.clock(), env.queue, env.base_url, env.zone)
+    except (exceptions.GoogleAPICallError, exceptions.RetryError, TasksUnavailable) as err:
+        log.warning("deadline task %s/%s: store unavailable, Cloud Tasks will retry: %s", task.case_id, task.key, err)
+        return error_response(503, "unavailable", "Хранилище временно недоступно, повторите позже.")
+    return jsonify(outcome.as_dict()), 200
+
+
+def authenticate(request: Request, path: str) -> Any | None:
+    """None if the caller is trusted, else the 401/403 response.
+
+    Production (``OTKLIK_TASKS_SERVICE_ACCOUNT`` set): an OIDC token signed by Google for that service
+    account, audience the URL we are called at. Locally: the shared secret header.
+    """
+    from infra.settings import get_settings
+
+    settings = get_settings()
+    if settings.tasks_service_account:
+        return _check_oidc(request, settings.base_url.rstrip("/") + path, settings.tasks_service_account)
+    given = request.headers.get(SECRET_HEADER, "")
+    if not given:
+        return error_response(401, "unauthenticated", f"Нужен заголовок {SECRET_HEADER}.")
+    if not hmac.compare_digest(given.encode(), settings.task_secret.encode()):
+        return error_response(403, "forbidden", "Неверный секрет задачи.")
+    return None
+
+
+def _check_oidc(request: Request, audience: str, service_account: str) -> Any | None:
+    from google.oauth2 import id_token
+
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return error_response(401, "unauthenticated", "Нужен OIDC-токен (Authorization: Bearer).")
+    try:
+        claims = id_token.verify_oauth2_token(token, _google_request(), audience=audience)
+    except ValueError as err:
+        log.warning("rejected OIDC token: %s", err)
+        return error_response(403, "forbidden", "OIDC-токен не прошёл проверку.")
+    if claims.get("email") != service_account or not claims.get("email_verified"):
+        return error_response(403, "forbidden", "Токен выдан не сервисному аккаунту очереди.")
+    return None
+
+
+@lru_cache(maxsize=1)
+def _google_request() -> Any:
+    """One HTTP session per instance for fetching Google's signing certificates."""
+    import google.auth.transport.requests
+
+    return google.auth.transport.requests.Request()
+
+
+def error_response(status: int, code: str, message: str) -> Any:
+    return jsonify(error=code, message=message), status
