@@ -7,8 +7,10 @@ store.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from intake.models import Message, Network
 
@@ -75,3 +77,24 @@ class VkEnvelope:
 
 
 IntakeEvent = NewMessage | EditedMessage | DeletedMessage | Ignored
+
+
+def json_object(body: bytes, *, code: str = "bad_payload", shape: str = "a JSON object") -> dict[str, Any]:
+    """The body as a JSON object, or ``BadPayload``: invalid JSON (``bad_json``) or another JSON value (``code``).
+
+    Strict: NaN/Infinity, over-long integers and pathological nesting are refused, not passed on.
+    """
+    try:
+        data = json.loads(body, parse_constant=_no_constant)
+    except RecursionError:
+        raise BadPayload("body is not valid JSON: nested too deeply", "bad_json") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, over-long integers
+        raise BadPayload(f"body is not valid JSON: {exc}", "bad_json") from None
+    if not isinstance(data, dict):
+        kinds = {list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+        raise BadPayload(f"body must be {shape}, not {kinds.get(type(data), 'null')}", code)
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
-from intake.events import BadPayload, NewMessage
+from intake.events import BadPayload, NewMessage, json_object
 from intake.models import Message
 
 SOURCE_HEADER = "X-Otklik-Source"
@@ -47,14 +47,8 @@ class Batch:
 
 def parse_batch(body: bytes) -> Batch:
     """The envelope must be right (else ``BadPayload``, nothing stored); items are judged one by one."""
-    try:
-        doc = json.loads(body, parse_constant=_no_constant)
-    except RecursionError:
-        raise BadPayload("the body is not JSON we accept: nested too deeply", code="bad_json") from None
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, NaN / Infinity
-        raise BadPayload(f"the body is not JSON: {exc}", code="bad_json") from None
-    if not isinstance(doc, dict):
-        raise BadPayload("the body must be a JSON object {\"source\": ..., \"messages\": [...]}", "invalid_batch")
+    doc = json_object(body, code="invalid_batch",
+                      shape='a JSON object {"source": ..., "messages": [...]}')
     unknown = set(doc) - {"source", "messages"}
     if unknown:
         raise BadPayload(f"unknown top-level fields: {sorted(unknown)}", "invalid_batch")
@@ -92,10 +86,6 @@ def parse_item(index: int, item: Any) -> ParsedItem | RejectedItem:
         return RejectedItem(index, external_id, "posted_at: must be an ISO 8601 instant with a UTC offset")
     raw = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
     return ParsedItem(index, NewMessage(message=message, detected_at=detected_at), raw)
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def _describe(exc: ValidationError) -> str:

@@ -16,13 +16,12 @@ Telegram files have ids, not URLs, so attachments carry their kind and file name
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
-from intake.events import BadPayload, EditedMessage, Ignored, NewMessage
+from intake.events import BadPayload, EditedMessage, Ignored, NewMessage, json_object
 from intake.models import Attachment, Author, Message, Network, ParentRef
 
 _Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
@@ -103,7 +102,7 @@ class _Update(_Raw):
 
 def parse_telegram(body: bytes) -> NewMessage | EditedMessage | Ignored:
     """One Bot API ``Update`` (§6): a new or edited message, or something we acknowledge and skip."""
-    data = _json_object(body)
+    data = json_object(body)
     update = _validated(_Update, data)
     delivery = str(update.update_id)
     for field, edited in (
@@ -226,23 +225,6 @@ def _attachments(sent: _Message) -> list[Attachment]:
         title = f"location {sent.location.latitude:.6f}, {sent.location.longitude:.6f}"
         found.append(Attachment(type="other", title=title))
     return found
-
-
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body, parse_constant=_no_constant)
-    except RecursionError:
-        raise BadPayload("body is not valid JSON: nested too deeply", "bad_json") from None
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, over-long integers
-        raise BadPayload(f"body is not valid JSON: {exc}", "bad_json") from None
-    if not isinstance(data, dict):
-        kinds = {list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
-        raise BadPayload(f"body must be a JSON object, not {kinds.get(type(data), 'null')}")
-    return data
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 _M = TypeVar("_M", bound=BaseModel)

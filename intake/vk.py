@@ -17,7 +17,6 @@ every type not named above are ``Ignored``; VK sends no edit event for wall post
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 
@@ -31,6 +30,7 @@ from intake.events import (
     NewMessage,
     VkConfirmation,
     VkEnvelope,
+    json_object,
 )
 from intake.models import Attachment, Author, Engagement, Message, Network, ParentRef
 
@@ -153,7 +153,7 @@ class _Spot(NamedTuple):
 
 def parse_vk(body: bytes) -> VkConfirmation | VkEnvelope:
     """One Callback API request: the confirmation handshake, or an event of a community (§6)."""
-    envelope = _validated(_Envelope, _json_object(body))
+    envelope = _validated(_Envelope, json_object(body))
     if envelope.type == "confirmation":
         return VkConfirmation(group_id=envelope.group_id)
     return VkEnvelope(
@@ -281,23 +281,6 @@ def _attachment_url(kind: str, body: dict[str, Any]) -> str | None:
 def _area(size: dict[str, Any]) -> int:
     width, height = size.get("width"), size.get("height")
     return width * height if isinstance(width, int) and isinstance(height, int) else 0
-
-
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body, parse_constant=_no_constant)
-    except RecursionError:
-        raise BadPayload("body is not valid JSON: nested too deeply", "bad_json") from None
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, over-long integers
-        raise BadPayload(f"body is not valid JSON: {exc}", "bad_json") from None
-    if not isinstance(data, dict):
-        kinds = {list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
-        raise BadPayload(f"body must be a JSON object, not {kinds.get(type(data), 'null')}")
-    return data
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def _validated(model: type[_M], data: dict[str, Any], where: str = "") -> _M:
