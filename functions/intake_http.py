@@ -27,9 +27,10 @@ def get_service() -> IntakeService:
     if _service is None:
         with _service_lock:
             if _service is None:
+                from cases.wiring import service as case_workflow
                 from intake.wiring import build_service
 
-                _service = build_service()
+                _service = build_service(opener=case_workflow())
     return _service
 
 
@@ -37,6 +38,9 @@ def reset_service() -> None:
     """For tests that point the process at another emulator or registry."""
     global _service
     _service = None
+    from cases.wiring import reset
+
+    reset()
 
 
 def _error(status: int, code: str, detail: str, **extra: Any) -> tuple[Response, int, dict[str, str]]:

@@ -59,6 +59,18 @@ def tasks_client() -> CloudTasksClient:
     return tasks_v2.CloudTasksClient(transport=CloudTasksGrpcTransport(channel=channel))
 
 
+def _client_or_unavailable() -> CloudTasksClient:
+    """Outside production, no emulator host means no Cloud Tasks (not a slow credentials hunt)."""
+    if not os.environ.get("CLOUD_TASKS_EMULATOR_HOST") and get_settings().env != "production":
+        raise TasksUnavailable("no Cloud Tasks here: set CLOUD_TASKS_EMULATOR_HOST (the local emulator)")
+    from google.auth.exceptions import GoogleAuthError
+
+    try:
+        return tasks_client()
+    except GoogleAuthError as err:
+        raise TasksUnavailable(f"no credentials for Cloud Tasks: {err}") from err
+
+
 class CloudTaskQueue:
     """The real adapter (Cloud Tasks in production, the emulator locally)."""
 
@@ -88,7 +100,7 @@ class CloudTaskQueue:
             http["headers"]["X-Otklik-Task-Secret"] = self._secret
         request: dict[str, Any] = {"name": f"{self._queue}/tasks/{task.name}", "http_request": http,
                                    "schedule_time": when}
-        client = self._client or tasks_client()
+        client = self._client or _client_or_unavailable()
         try:
             client.create_task(parent=self._queue, task=request, timeout=10)  # type: ignore[arg-type]
         except exceptions.AlreadyExists:

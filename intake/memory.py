@@ -16,6 +16,7 @@ class InMemoryIntakeStore:
     def __init__(self) -> None:
         self.cases: dict[str, dict[str, Any]] = {}
         self.deliveries: dict[str, dict[str, Any]] = {}
+        self.events: dict[str, list[dict[str, Any]]] = {}
         self.available = True
         self._lock = threading.Lock()
 
@@ -23,22 +24,24 @@ class InMemoryIntakeStore:
         if not self.available:
             raise StoreUnavailable("in-memory store switched off")
 
-    def create_case(self, case: dict[str, Any], delivery: Delivery | None) -> Outcome:
+    def create_case(self, case: dict[str, Any], delivery: Delivery | None,
+                    first_event: dict[str, Any] | None = None) -> Outcome:
         with self._lock:
             self._check()
             if case["id"] in self.cases or (delivery and delivery.id in self.deliveries):
                 return Outcome.duplicate
-            self._put(case, delivery)
+            self._put(case, delivery, first_event)
             return Outcome.created
 
-    def apply_edit(self, new_case: dict[str, Any], edit: Edit, delivery: Delivery | None) -> Outcome:
+    def apply_edit(self, new_case: dict[str, Any], edit: Edit, delivery: Delivery | None,
+                   first_event: dict[str, Any] | None = None) -> Outcome:
         with self._lock:
             self._check()
             if delivery and delivery.id in self.deliveries:
                 return Outcome.duplicate
             case = self.cases.get(new_case["id"])
             if case is None:
-                self._put(new_case, delivery)
+                self._put(new_case, delivery, first_event)
                 return Outcome.created
             return self._apply(case, edit_updates(case["message"], edit), delivery)
 
@@ -53,8 +56,10 @@ class InMemoryIntakeStore:
                 return Outcome.ignored
             return self._apply(case, delete_updates(case["message"], deleted_at, deleted_by), delivery)
 
-    def _put(self, case: dict[str, Any], delivery: Delivery | None) -> None:
+    def _put(self, case: dict[str, Any], delivery: Delivery | None, first_event: dict[str, Any] | None) -> None:
         self.cases[case["id"]] = copy.deepcopy(case)
+        if first_event is not None:
+            self.events[case["id"]] = [copy.deepcopy(first_event)]
         if delivery:
             self.deliveries[delivery.id] = dict(delivery.doc)
 

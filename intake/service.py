@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
 from infra.clock import Clock
 from intake import documents, monitoring, signature
@@ -34,6 +35,15 @@ log = logging.getLogger(__name__)
 
 TELEGRAM_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 OnCreated = Callable[[str, datetime], None]
+
+
+class CaseOpener(Protocol):
+    """The case workflow's side of a new case (``cases.service.CaseService``): its fields and first audit
+    event, created atomically with the case, and the Cloud Tasks of its deadlines, once stored."""
+
+    def new_case(self, case_id: str, detected_at: datetime) -> tuple[dict[str, Any], dict[str, Any]]: ...
+
+    def schedule(self, case_id: str, fields: dict[str, Any]) -> None: ...
 VkParser = Callable[[bytes], VkConfirmation | VkEnvelope]
 TelegramParser = Callable[[bytes], NewMessage | EditedMessage | Ignored]
 
@@ -70,7 +80,8 @@ def _parse_telegram(body: bytes) -> NewMessage | EditedMessage | Ignored:
 
 class IntakeService:
     def __init__(self, store: IntakeStore, clock: Clock, registry: Registry, *, raw_max_bytes: int = 64 * 1024,
-                 on_created: OnCreated | None = None, parse_vk: VkParser = _parse_vk,
+                 on_created: OnCreated | None = None, opener: CaseOpener | None = None,
+                 parse_vk: VkParser = _parse_vk,
                  parse_telegram: TelegramParser = _parse_telegram) -> None:
         self._store = store
         self._clock = clock
@@ -79,6 +90,7 @@ class IntakeService:
         # The hook where the case workflow starts the deadlines of a new case (§8, §10). It must be
         # idempotent; it is called once per case created, after the create has committed.
         self._on_created = on_created
+        self._opener = opener
         self._parse_vk = parse_vk
         self._parse_telegram = parse_telegram
 
@@ -167,13 +179,14 @@ class IntakeService:
             write_id=uuid.uuid4().hex, agency_id=agency_id)
         kind = "new" if isinstance(event, NewMessage) else "edit"
         delivery = self._delivery(message.network, scope, event.delivery_id, case["id"], kind, now)
+        first_event = self._open(case)
         if isinstance(event, NewMessage):
-            outcome = self._store.create_case(case, delivery)
+            outcome = self._store.create_case(case, delivery, first_event)
         else:
             edit = Edit(message.text, event.edited_at, now)
-            outcome = self._store.apply_edit(case, edit, delivery)
+            outcome = self._store.apply_edit(case, edit, delivery, first_event)
         if outcome is Outcome.created:
-            self._created(case["id"], case["detected_at"])
+            self._created(case)
         return ItemResult(external_id=message.external_id, outcome=outcome, case_id=case["id"])
 
     def _delivery(self, network: Network, scope: str, event_id: str | None, case_id: str, kind: str,
@@ -182,13 +195,32 @@ class IntakeService:
             return None
         return documents.delivery(network, scope, event_id, case_id=case_id, kind=kind, received_at=now)
 
-    def _created(self, case_id: str, detected_at: datetime) -> None:
-        if self._on_created is None:
-            return
+    def _open(self, case: dict[str, Any]) -> dict[str, Any] | None:
+        """Add the workflow's fields (state, deadlines §8, §10, §11) to the new case; its first event.
+
+        A deadline that cannot be computed (a year without production-calendar data) must not lose the
+        message: the case is stored without deadlines and says why, for a curator to see."""
+        if self._opener is None:
+            return None
+        from deadlines.errors import CalendarError
+
         try:
-            self._on_created(case_id, detected_at)
-        except Exception:  # the case is stored; the deadlines sweep is the backstop for a failed start
-            log.exception("on_created hook failed for case %s", case_id)
+            fields, first_event = self._opener.new_case(case["id"], case["detected_at"])
+        except CalendarError as err:
+            log.error("case %s stored without deadlines: %s", case["id"], err)
+            case["deadlines_error"] = str(err)
+            return None
+        case.update(fields)
+        return first_event
+
+    def _created(self, case: dict[str, Any]) -> None:
+        try:
+            if self._opener is not None and "deadlines" in case:
+                self._opener.schedule(case["id"], case)
+            if self._on_created is not None:
+                self._on_created(case["id"], case["detected_at"])
+        except Exception:  # the case is stored (and marked unscheduled): the sweep is the backstop
+            log.exception("after-create step failed for case %s", case["id"])
 
 
 def _unless_own(event: IntakeEvent, group_id: int) -> IntakeEvent:

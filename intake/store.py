@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 CASES = "cases"
 DELIVERIES = "intake_deliveries"
+EVENTS = "events"  # cases/{id}/events/{version:06d}: the audit trail (cases.documents writes the rest)
 _CONFLICT_ATTEMPTS = 8
 
 _TRANSIENT = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.InternalServerError, gexc.Aborted,
@@ -34,10 +35,12 @@ _TRANSIENT = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.InternalServe
 
 
 class IntakeStore(Protocol):
-    def create_case(self, case: dict[str, Any], delivery: Delivery | None) -> Outcome:
+    def create_case(self, case: dict[str, Any], delivery: Delivery | None,
+                    first_event: dict[str, Any] | None = None) -> Outcome:
         """``created``, or ``duplicate`` when the case (or the delivery) is already there."""
 
-    def apply_edit(self, new_case: dict[str, Any], edit: Edit, delivery: Delivery | None) -> Outcome:
+    def apply_edit(self, new_case: dict[str, Any], edit: Edit, delivery: Delivery | None,
+                   first_event: dict[str, Any] | None = None) -> Outcome:
         """Replace the text keeping the earlier one (``updated``); create ``new_case`` if unknown (``created``)."""
 
     def mark_deleted(self, case_id: str, deleted_at: datetime, deleted_by: str | None,
@@ -69,24 +72,30 @@ class FirestoreIntakeStore:
         return (db.collection(CASES).document(case_id),
                 db.collection(DELIVERIES).document(delivery.id) if delivery else None)
 
-    def _create(self, case: dict[str, Any], delivery: Delivery | None) -> bool:
-        """Create the case (and the delivery marker) in one commit; False when either already exists."""
+    def _create(self, case: dict[str, Any], delivery: Delivery | None,
+                first_event: dict[str, Any] | None = None) -> bool:
+        """Create the case (with its delivery marker and first audit event) in one commit; False when the
+        case or the delivery already exists."""
         case_ref, delivery_ref = self._refs(case["id"], delivery)
         try:
-            if delivery is None or delivery_ref is None:
+            if delivery_ref is None and first_event is None:
                 case_ref.create(case, **self._rpc())
             else:
                 batch = self._client().batch()
                 batch.create(case_ref, case)
-                batch.create(delivery_ref, delivery.doc)
+                if delivery_ref is not None and delivery is not None:
+                    batch.create(delivery_ref, delivery.doc)
+                if first_event is not None:
+                    batch.create(case_ref.collection(EVENTS).document(f"{first_event['version']:06d}"), first_event)
                 batch.commit(**self._rpc())
         except gexc.AlreadyExists:
             return False
         return True
 
-    def create_case(self, case: dict[str, Any], delivery: Delivery | None) -> Outcome:
+    def create_case(self, case: dict[str, Any], delivery: Delivery | None,
+                    first_event: dict[str, Any] | None = None) -> Outcome:
         with firestore_errors():
-            if self._create(case, delivery):
+            if self._create(case, delivery, first_event):
                 return Outcome.created
             # Our own commit may have landed before a retried attempt was refused: recognise it.
             snap = self._refs(case["id"], None)[0].get(**self._rpc())
@@ -95,11 +104,12 @@ class FirestoreIntakeStore:
                 return Outcome.created
             return Outcome.duplicate
 
-    def apply_edit(self, new_case: dict[str, Any], edit: Edit, delivery: Delivery | None) -> Outcome:
+    def apply_edit(self, new_case: dict[str, Any], edit: Edit, delivery: Delivery | None,
+                   first_event: dict[str, Any] | None = None) -> Outcome:
         def change(message: dict[str, Any]) -> dict[str, Any] | None:
             return edit_updates(message, edit)
 
-        return self._update(new_case["id"], change, delivery, create_if_absent=new_case)
+        return self._update(new_case["id"], change, delivery, create_if_absent=new_case, first_event=first_event)
 
     def mark_deleted(self, case_id: str, deleted_at: datetime, deleted_by: str | None,
                      delivery: Delivery | None) -> Outcome:
@@ -109,7 +119,8 @@ class FirestoreIntakeStore:
         return self._update(case_id, change, delivery, create_if_absent=None)
 
     def _update(self, case_id: str, change: Callable[[dict[str, Any]], dict[str, Any] | None],
-                delivery: Delivery | None, create_if_absent: dict[str, Any] | None) -> Outcome:
+                delivery: Delivery | None, create_if_absent: dict[str, Any] | None,
+                first_event: dict[str, Any] | None = None) -> Outcome:
         db = self._client()
         case_ref, delivery_ref = self._refs(case_id, delivery)
         with firestore_errors():
@@ -122,7 +133,7 @@ class FirestoreIntakeStore:
                 if not snap.exists:
                     if create_if_absent is None:
                         return Outcome.ignored
-                    if self._create(create_if_absent, delivery):
+                    if self._create(create_if_absent, delivery, first_event):
                         return Outcome.created
                     continue  # created meanwhile by someone else: apply the change to theirs
                 updates = change((snap.to_dict() or {}).get("message", {}))

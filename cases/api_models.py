@@ -1,0 +1,95 @@
+"""The staff API's request bodies: one pydantic model per command (§8–§22), and how each calls the domain.
+
+Every command carries the case ``version`` the person saw: a command on a case that has moved on is
+refused (409) instead of being applied to a state nobody looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cases import commands as c
+from cases.model import Actor, Case
+from cases.schedule import DuePlanner
+
+Result = tuple[Case, list[Any]]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    version: int = Field(ge=1, description="the case version the person saw")
+
+
+class Route(Body):
+    agency_ids: list[str] = Field(min_length=1, max_length=20)
+
+
+class Reason(Body):
+    reason: str = Field(default="", max_length=5000)
+
+
+class OptionalReason(Body):
+    reason: str | None = Field(default=None, max_length=5000)
+
+
+class AssignExecutor(Body):
+    executor_uid: str = Field(min_length=1, max_length=200)
+
+
+class Text(Body):
+    text: str = Field(default="", max_length=20000)
+
+
+class SubmitDraft(Body):
+    text: str = Field(default="", max_length=20000)
+    attachments: list[str] = Field(default_factory=list, max_length=20)
+    intermediate: bool = False
+    measures_taken: str | None = Field(default=None, max_length=20000)
+
+
+class Approve(Body):
+    rating: int | None = None
+
+
+class Rework(Body):
+    comment: str = Field(default="", max_length=5000)
+
+
+class Publish(Body):
+    url: str = Field(default="", max_length=2000)
+
+
+class LinkRepeat(Body):
+    earlier_case_id: str = Field(default="", max_length=200)
+
+
+@dataclass(frozen=True)
+class Command:
+    body: type[Body]
+    run: Callable[[Case, Actor, Any, datetime, DuePlanner], Result]
+
+
+COMMANDS: dict[str, Command] = {
+    "route": Command(Route, lambda k, a, b, now, p: c.route(k, a, b.agency_ids, now, p)),
+    "return_not_competent": Command(Reason, lambda k, a, b, now, p: c.return_not_competent(k, a, b.reason, now, p)),
+    "accept": Command(Body, lambda k, a, b, now, p: c.accept(k, a, now)),
+    "assign_executor": Command(AssignExecutor, lambda k, a, b, now, p: c.assign_executor(k, a, b.executor_uid, now)),
+    "contribute": Command(Text, lambda k, a, b, now, p: c.contribute(k, a, b.text, now, p)),
+    "submit_draft": Command(SubmitDraft, lambda k, a, b, now, p: c.submit_draft(
+        k, a, b.text, b.attachments, b.intermediate, b.measures_taken, now, p)),
+    "approve": Command(Approve, lambda k, a, b, now, p: c.approve(k, a, b.rating, now, p)),
+    "return_for_rework": Command(Rework, lambda k, a, b, now, p: c.return_for_rework(k, a, b.comment, now, p)),
+    "publish": Command(Publish, lambda k, a, b, now, p: c.publish(k, a, b.url, now, p)),
+    "close": Command(Body, lambda k, a, b, now, p: c.close(k, a, now)),
+    "link_repeat": Command(LinkRepeat, lambda k, a, b, now, p: c.link_repeat(k, a, b.earlier_case_id, now)),
+    "flag_exclusion": Command(Reason, lambda k, a, b, now, p: c.flag_exclusion(k, a, b.reason, now)),
+    "dismiss_exclusion": Command(Body, lambda k, a, b, now, p: c.dismiss_exclusion(k, a, now)),
+    "confirm_exclusion": Command(OptionalReason, lambda k, a, b, now, p: c.confirm_exclusion(k, a, now, b.reason)),
+    "reverse_exclusion": Command(Body, lambda k, a, b, now, p: c.reverse_exclusion(k, a, now, p)),
+    "mark_significant": Command(Reason, lambda k, a, b, now, p: c.mark_significant(k, a, b.reason, now)),
+}

@@ -1,0 +1,78 @@
+"""The Firestore shape of a case and its events, and the way back. Pure: no client, no clock.
+
+The stored deadline entries are what the escalation handler reads (deadlines/wakeups.py): each newly
+started one gets its warning moment from the SLA policy and the deterministic names of its Cloud Tasks,
+written in the same write as the transition (no second write after the tasks are created).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cases.events import CaseEvent
+from cases.model import Case
+from deadlines.schedule import wakeup_task
+from deadlines.wakeups import WarningPlanner, deadline_entry, next_wakeup, wakeups
+
+EVENTS = "events"
+
+
+def event_id(version: int) -> str:
+    return f"{version:06d}"
+
+
+def case_from_doc(doc: Mapping[str, Any]) -> Case:
+    return Case.model_validate(dict(doc))
+
+
+def stored_deadlines(case: Case, events: list[CaseEvent], policy: WarningPlanner) -> dict[str, dict[str, Any]]:
+    """The case's deadlines as stored; deadlines the events started get ``warn_at`` and a fresh ``warned``."""
+    started = {change.key for event in events for change in event.deadlines if change.change == "started"}
+    stored: dict[str, dict[str, Any]] = {}
+    for key, deadline in case.deadlines.items():
+        entry = deadline.model_dump(mode="python", exclude_none=True)
+        if key in started:
+            fresh = deadline_entry(entry["stage"], deadline.due, policy, deadline.agency_id, deadline.started_at)
+            for stale in ("warn_at", "warned", "warned_at", "warn_task", "task", "missed_at", "escalation"):
+                entry.pop(stale, None)
+            entry.update({k: v for k, v in fresh.items() if k in ("warn_at", "warned")})
+        stored[key] = entry
+    return stored
+
+
+def with_task_names(case_id: str, deadlines: dict[str, dict[str, Any]], base_url: str) -> dict[str, dict[str, Any]]:
+    """Name each pending wake-up's task (deterministic from case, key, due, kind) on its deadline."""
+    for wakeup in wakeups(deadlines):
+        field = "task" if wakeup.kind == "due" else "warn_task"
+        deadlines[wakeup.key][field] = wakeup_task(case_id, wakeup, base_url).name
+    return deadlines
+
+
+def case_fields(case: Case, events: list[CaseEvent], policy: WarningPlanner, base_url: str) -> dict[str, Any]:
+    """Everything the workflow owns on the case document, ready for one ``set(merge=True)``."""
+    doc = case.model_dump(mode="python", include=set(Case.model_fields))  # not the document's other fields
+    deadlines = with_task_names(case.id, stored_deadlines(case, events, policy), base_url)
+    doc["deadlines"] = deadlines
+    doc["next_due"] = next_wakeup(deadlines)
+    doc["state"] = case.state.value
+    # Tasks are created after the commit; until the sweep has confirmed them the case says so.
+    doc["unscheduled"] = bool(wakeups(deadlines))
+    return doc
+
+
+def firestore_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Absent rather than null where the sweep's queries look (``next_due``, ``unscheduled``)."""
+    from google.cloud.firestore import DELETE_FIELD
+
+    out = dict(fields)
+    if out.get("next_due") is None:
+        out["next_due"] = DELETE_FIELD
+    if not out.get("unscheduled"):
+        out["unscheduled"] = DELETE_FIELD
+    return out
+
+
+def event_doc(event: CaseEvent, agency_ids: list[str]) -> dict[str, Any]:
+    """An audit event (§20); ``agency_ids`` is copied so agency staff can query events under the rules."""
+    return {**event.to_dict(), "agency_ids": list(agency_ids)}

@@ -1,0 +1,94 @@
+"""The staff API's service: one command = one transaction, then the Cloud Tasks of the new deadlines.
+
+Also the two calls intake makes for a new case (§6, §8, §10): the workflow's fields and first audit
+event to create atomically with the case, and the tasks to schedule once it is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from cases import commands
+from cases.api_models import COMMANDS
+from cases.documents import case_fields, event_doc
+from cases.errors import Invalid, NotFound
+from cases.model import Actor
+from cases.repository import Committed, FirestoreCases
+from deadlines.policy import SlaPolicy
+from deadlines.schedule import schedule_deadlines
+from infra.clock import Clock
+from infra.tasks import TaskQueue, TasksUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class BadBody(Exception):
+    """The request body does not fit the command (→ 422 with the field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class CaseService:
+    cases: FirestoreCases
+    policy: Callable[[], SlaPolicy]
+    queue: TaskQueue
+    clock: Clock
+    base_url: str
+    agencies: Callable[[], set[str]]
+
+    def execute(self, case_id: str, actor: Actor, command: str, body: dict[str, Any]) -> Committed:
+        spec = COMMANDS.get(command)
+        if spec is None:
+            raise NotFound(f"Нет такого действия: {command}. Доступны: {', '.join(sorted(COMMANDS))}.")
+        try:
+            parsed = spec.body.model_validate(body)
+        except ValidationError as err:
+            first = err.errors()[0]
+            raise BadBody(".".join(map(str, first["loc"])), _russian(first)) from err
+        self._check_references(command, parsed)
+        now, policy = self.clock(), self.policy()
+        committed = self.cases.execute(case_id, parsed.version,
+                                       lambda case: spec.run(case, actor, parsed, now, policy))
+        self.schedule(case_id, committed.fields)
+        return committed
+
+    def _check_references(self, command: str, body: Any) -> None:
+        if command == "route":
+            unknown = sorted(set(body.agency_ids) - self.agencies())
+            if unknown:
+                raise Invalid(f"Неизвестный исполнительный орган: {', '.join(unknown)}.", code="unknown_agency")
+        if command == "link_repeat" and body.earlier_case_id and not self.cases.exists(body.earlier_case_id):
+            raise Invalid(f"Обращение {body.earlier_case_id} не найдено.", code="earlier_case_not_found")
+
+    def schedule(self, case_id: str, fields: dict[str, Any]) -> None:
+        """Create the tasks named in the committed write; on failure the sweep does it (``unscheduled``)."""
+        try:
+            schedule_deadlines(self.queue, case_id, fields.get("deadlines") or {}, self.base_url)
+        except TasksUnavailable as err:
+            log.warning("Cloud Tasks unavailable after committing case %s; the sweep will schedule: %s",
+                        case_id, err)
+
+    def new_case(self, case_id: str, detected_at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The workflow's fields of a new case and its first audit event, for intake's atomic create."""
+        case, events = commands.detect(case_id, detected_at, self.policy())
+        return case_fields(case, events, self.policy(), self.base_url), event_doc(events[0], case.agency_ids)
+
+
+def _russian(error: Any) -> str:
+    field = ".".join(map(str, error["loc"])) or "тело запроса"
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        return f"Не заполнено обязательное поле «{field}»."
+    if kind == "extra_forbidden":
+        return f"Лишнее поле «{field}»."
+    return f"Поле «{field}» заполнено неверно: {error.get('msg', '')}."

@@ -1,0 +1,67 @@
+"""The composition root of the staff API: built lazily on the first request, once per instance."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from cases.service import CaseService
+from deadlines.policy import SlaPolicy
+
+T = TypeVar("T")
+CACHE_TTL_S = 60.0
+
+
+def ttl_cached(load: Callable[[], T], ttl_s: float = CACHE_TTL_S) -> Callable[[], T]:
+    """Reference data and settings: read at most once a minute per instance."""
+    state: dict[str, Any] = {}
+
+    def get() -> T:
+        if "value" not in state or time.monotonic() - state["at"] > ttl_s:
+            state["value"], state["at"] = load(), time.monotonic()
+        return state["value"]  # type: ignore[no-any-return]
+
+    return get
+
+
+def _load_policy() -> SlaPolicy:
+    """The default table (DESIGN.md), with the administrator's ``settings/sla`` over it when present."""
+    from deadlines.calendar import load_calendar
+    from deadlines.policy import default_policy
+    from deadlines.settings import policy_from_settings
+    from infra.firestore import firestore_client
+
+    calendar = load_calendar()
+    snap = firestore_client().collection("settings").document("sla").get(timeout=10)
+    if snap.exists:
+        return policy_from_settings(snap.to_dict() or {}, base=calendar)
+    return default_policy(calendar)
+
+
+def _load_agencies() -> set[str]:
+    from infra.firestore import firestore_client
+
+    return {doc.id for doc in firestore_client().collection("agencies").select([]).stream(timeout=10)}
+
+
+@lru_cache(maxsize=1)
+def service() -> CaseService:
+    from cases.repository import FirestoreCases
+    from infra.clock import system_clock
+    from infra.firestore import firestore_client
+    from infra.settings import get_settings
+    from infra.tasks import CloudTaskQueue
+
+    settings = get_settings()
+    policy = ttl_cached(_load_policy)
+    return CaseService(
+        cases=FirestoreCases(firestore_client, policy, settings.base_url),
+        policy=policy, queue=CloudTaskQueue(), clock=system_clock, base_url=settings.base_url,
+        agencies=ttl_cached(_load_agencies),
+    )
+
+
+def reset() -> None:
+    service.cache_clear()

@@ -1,0 +1,113 @@
+"""The staff API (thin): authenticate, parse, call the case service, map domain errors to HTTP.
+
+POST /api/cases/<id>/<command>   one endpoint per command of the decree (body: JSON with ``version``)
+GET  /api/cases/<id>             the case, for whoever may see it
+GET  /api/cases/<id>/events      its audit trail (§20), in order
+GET  /api/me                     who the token says you are
+GET  /api/openapi.yaml           this API's OpenAPI document
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Request, Response
+
+log = logging.getLogger(__name__)
+OPENAPI = Path(__file__).resolve().parents[1] / "docs" / "openapi-api.yaml"
+READ_ALL = ("curator", "supervisor")
+
+
+def _json(status: int, body: Any) -> Response:
+    text = json.dumps(body, ensure_ascii=False, default=_default)
+    return Response(text, status=status, mimetype="application/json")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> Response:
+    return _json(status, {"error": code, "message": message, **extra})
+
+
+def api(request: Request) -> Response:
+    from cases.errors import DomainError
+    from cases.repository import StoreUnavailable
+    from cases.service import BadBody
+    from infra.identity import NoRole, Unauthenticated
+
+    parts = [p for p in request.path.split("/") if p][1:]  # after "api"
+    try:
+        return _dispatch(request, parts)
+    except Unauthenticated as err:
+        return _error(401, "unauthenticated", str(err))
+    except NoRole as err:
+        return _error(403, "no_role", str(err))
+    except BadBody as err:
+        return _error(422, "invalid_body", err.message, field=err.field)
+    except DomainError as err:
+        return _error(_STATUS.get(type(err).__name__, 422), err.code, err.message,
+                      **{k: v for k, v in err.to_dict().items() if k not in ("code", "message")})
+    except StoreUnavailable:
+        log.warning("staff API: Firestore unavailable", exc_info=True)
+        return _error(503, "unavailable", "Хранилище временно недоступно, повторите через несколько секунд.")
+
+
+_STATUS = {"NotAllowed": 403, "WrongState": 409, "VersionConflict": 409, "Invalid": 422, "NotFound": 404}
+
+
+def _dispatch(request: Request, parts: list[str]) -> Response:
+    if parts == ["openapi.yaml"]:
+        return Response(OPENAPI.read_text(encoding="utf-8"), mimetype="application/yaml")
+    shape = (request.method, len(parts), parts[0] if parts else "")
+    if shape not in {("GET", 1, "me"), ("GET", 2, "cases"), ("GET", 3, "cases"), ("POST", 3, "cases")}:
+        if request.method not in ("GET", "POST"):
+            return _error(405, "method_not_allowed", "Метод не поддерживается.")
+        return _error(404, "not_found", f"Нет такого адреса: {request.path}")
+    actor = _actor(request)
+    if parts == ["me"]:
+        return _json(200, actor.model_dump())
+    if request.method == "POST":
+        return _command(request, actor, parts[1], parts[2])
+    return _read(actor, parts[1], events=len(parts) == 3 and parts[2] == "events")
+
+
+def _actor(request: Request) -> Any:
+    from cases.model import Actor
+    from infra.identity import verify_bearer
+
+    who = verify_bearer(request.headers.get("Authorization"))
+    return Actor(uid=who.uid, role=who.role, agency_id=who.agency_id, name=who.name or who.email)
+
+
+def _command(request: Request, actor: Any, case_id: str, command: str) -> Response:
+    from cases.wiring import service
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, "bad_json", "Тело запроса должно быть объектом JSON.")
+    committed = service().execute(case_id, actor, command, body)
+    return _json(200, {"case_id": case_id, "state": committed.case.state.value, "version": committed.case.version,
+                       "events": [e.to_dict() for e in committed.events],
+                       "deadlines": committed.fields["deadlines"]})
+
+
+def _read(actor: Any, case_id: str, *, events: bool) -> Response:
+    from cases.errors import NotAllowed
+    from cases.wiring import service
+
+    cases = service().cases
+    doc = cases.get(case_id)
+    if actor.role not in READ_ALL and (actor.agency_id is None or actor.agency_id not in doc.get("agency_ids", [])):
+        raise NotAllowed("Это обращение вашему органу не направлялось.", code="agency_not_allowed")
+    if events:
+        return _json(200, {"case_id": case_id, "events": cases.events(case_id)})
+    doc.get("raw", {}).pop("payload", None)  # the sender's raw payload is for audit, not for the screen
+    return _json(200, doc)
