@@ -46,8 +46,23 @@ def _load_agencies() -> set[str]:
     return {doc.id for doc in firestore_client().collection("agencies").select([]).stream(timeout=10)}
 
 
-@lru_cache(maxsize=1)
+_override: list[CaseService] = []
+
+
 def service() -> CaseService:
+    """The process's case service: the one built from settings, or one a test put in its place."""
+    return _override[-1] if _override else _built()
+
+
+def override(replacement: CaseService | None) -> None:
+    """Serve ``replacement`` (a test's clock and queue) instead of the built service; None restores it."""
+    _override.clear()
+    if replacement is not None:
+        _override.append(replacement)
+
+
+@lru_cache(maxsize=1)
+def _built() -> CaseService:
     from cases.repository import FirestoreCases
     from infra.clock import system_clock
     from infra.firestore import firestore_client
@@ -63,5 +78,13 @@ def service() -> CaseService:
     )
 
 
+def build(clock: Any = None, queue: Any = None) -> CaseService:
+    """A service like the built one, with another clock or task queue (tests, benchmarks)."""
+    from dataclasses import replace
+
+    base = _built()
+    return replace(base, clock=clock or base.clock, queue=queue or base.queue)
+
+
 def reset() -> None:
-    service.cache_clear()
+    _built.cache_clear()

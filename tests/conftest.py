@@ -51,3 +51,41 @@ def db(firestore_emulator: procs.Service):  # type: ignore[no-untyped-def]
 
     clear_firestore(firestore_emulator.port)
     return firestore_client()
+
+
+# -- Cloud Tasks: one emulator per session, for whichever tests ask for it --------------------------------
+TASKS_QUEUE = "deadlines"
+TASKS_LOCATION = "europe-west1"
+
+
+def _reset_process_clients() -> None:
+    """Every lazily built client and composition root, so the next use sees the current environment."""
+    from cases import wiring as case_wiring
+    from deadlines import wiring
+    from infra.firestore import reset_clients
+    from infra.tasks import tasks_client
+
+    reset_clients()
+    tasks_client.cache_clear()
+    wiring.reset()
+    case_wiring.reset()
+
+
+@pytest.fixture(scope="session")
+def tasks_emulator(firestore_emulator: procs.Service, tmp_state: Path) -> Iterator[procs.Service]:
+    port = procs.free_port()
+    project = os.environ["OTKLIK_PROJECT_ID"]
+    queue_path = f"projects/{project}/locations/{TASKS_LOCATION}/queues/{TASKS_QUEUE}"
+    svc = procs.tasks_emulator(port, queue_path, log_path=tmp_state / "tasks.log")
+    svc.start()
+    os.environ["CLOUD_TASKS_EMULATOR_HOST"] = f"127.0.0.1:{port}"
+    os.environ["OTKLIK_TASKS_QUEUE"] = TASKS_QUEUE
+    os.environ["OTKLIK_LOCATION"] = TASKS_LOCATION
+    _reset_process_clients()
+    yield svc
+    svc.kill()  # in-memory state only, and it ignores SIGTERM: stop() would wait 10 s for nothing
+    for name in ("CLOUD_TASKS_EMULATOR_HOST", "OTKLIK_TASKS_QUEUE", "OTKLIK_LOCATION"):
+        os.environ.pop(name, None)
+    _reset_process_clients()
+
+

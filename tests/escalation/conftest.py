@@ -4,14 +4,12 @@ deliveries, staff and case seeding. The Firestore emulator and ``db`` come from 
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,34 +25,6 @@ LOCATION = "europe-west1"
 
 def samara(*args: int) -> datetime:
     return datetime(*args, tzinfo=SAMARA)  # type: ignore[misc]
-
-
-def _reset_process_clients() -> None:
-    from deadlines import wiring
-    from infra.firestore import reset_clients
-    from infra.tasks import tasks_client
-
-    reset_clients()
-    tasks_client.cache_clear()
-    wiring.reset()
-
-
-@pytest.fixture(scope="session")
-def tasks_emulator(firestore_emulator: procs.Service, tmp_state: Path) -> Iterator[procs.Service]:
-    port = procs.free_port()
-    project = os.environ["OTKLIK_PROJECT_ID"]
-    queue_path = f"projects/{project}/locations/{LOCATION}/queues/{QUEUE}"
-    svc = procs.tasks_emulator(port, queue_path, log_path=tmp_state / "tasks.log")
-    svc.start()
-    os.environ["CLOUD_TASKS_EMULATOR_HOST"] = f"127.0.0.1:{port}"
-    os.environ["OTKLIK_TASKS_QUEUE"] = QUEUE
-    os.environ["OTKLIK_LOCATION"] = LOCATION
-    _reset_process_clients()
-    yield svc
-    svc.kill()  # in-memory state only, and it ignores SIGTERM: stop() would wait 10 s for nothing
-    for name in ("CLOUD_TASKS_EMULATOR_HOST", "OTKLIK_TASKS_QUEUE", "OTKLIK_LOCATION"):
-        os.environ.pop(name, None)
-    _reset_process_clients()
 
 
 class Sink:

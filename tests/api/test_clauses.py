@@ -1,0 +1,267 @@
+"""Clause by clause through HTTP on the emulators (§8–§20): state, stored deadlines and scheduled tasks.
+
+The case is detected on Thursday 2026-12-10 at 10:00 Izhevsk time (Europe/Samara, default calendar:
+Mon–Fri 09:00–13:00, 14:00–18:00), so: route by 11:00 (§8), answer by Mon 14.12 10:00 (§10), draft by
+Fri 11.12 15:00 (§11: 4 working hours before the answer deadline).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import World, samara
+
+pytestmark = pytest.mark.emulator
+CASE = "vk-clause"
+DETECTED = samara(2026, 12, 10, 10, 0)
+
+
+def at(world: World, *moment: int) -> None:
+    world.clock.now = samara(*moment)
+
+
+def tasks_for(world: World, case_id: str, key: str) -> list[tuple[str, object]]:
+    return [(t.payload["kind"], t.at) for t in world.queue.created
+            if t.payload["case_id"] == case_id and t.payload["key"] == key]
+
+
+def assert_scheduled(world: World, case_id: str, key: str) -> None:
+    """The stored deadline names its task, and that very task was created at the due moment."""
+    stored = world.deadline(case_id, key)
+    due_tasks = [t for t in world.queue.created if t.name == stored["task"]]
+    assert due_tasks and due_tasks[0].at == stored["due"], (key, stored)
+    if "warn_at" in stored:
+        warn = [t for t in world.queue.created if t.name == stored["warn_task"]]
+        assert warn and warn[0].at == stored["warn_at"]
+
+
+def routed(world: World, agency: str = "mintrans", *, accept: bool = True) -> None:
+    world.detect(CASE, DETECTED)
+    at(world, 2026, 12, 10, 10, 40)
+    world.ok("curator", CASE, "route", agency_ids=[agency])
+    if accept:
+        at(world, 2026, 12, 10, 10, 50)
+        world.ok(f"executor_{agency}", CASE, "accept")
+
+
+def test_clause_8_routing_and_its_deadline(world: World) -> None:
+    world.detect(CASE, DETECTED)
+    route = world.deadline(CASE, "route")
+    assert route["due"] == samara(2026, 12, 10, 11, 0) and route["state"] == "pending"
+    assert_scheduled(world, CASE, "route")
+    at(world, 2026, 12, 10, 10, 40)
+    body = world.ok("curator", CASE, "route", agency_ids=["mintrans"])
+    assert body["state"] == "assigned" and body["version"] == 2
+    case = world.case(CASE)
+    assert case["agency_ids"] == ["mintrans"] and case["agency_id"] == "mintrans"
+    assert case["deadlines"]["route"]["state"] == "met" and not case["deadlines"]["route"]["met_late"]
+    # §9 starts on receipt: 30 working minutes to give the case back
+    back = case["deadlines"]["return_not_competent"]
+    assert back["due"] == samara(2026, 12, 10, 11, 10) and back["agency_id"] == "mintrans"
+    assert_scheduled(world, CASE, "return_not_competent")
+    assert world.post("executor_mintrans", CASE, "route", agency_ids=["minstroy"]).status_code == 403
+
+
+def test_clause_9_return_as_not_competent_and_rerouting(world: World) -> None:
+    routed(world, "mintrans", accept=False)
+    at(world, 2026, 12, 10, 11, 0)
+    assert world.post("executor_mintrans", CASE, "return_not_competent", reason="").status_code == 422
+    body = world.ok("executor_mintrans", CASE, "return_not_competent",
+                    reason="Ремонт дорог местного значения — полномочия органов местного самоуправления")
+    assert body["state"] == "detected"
+    case = world.case(CASE)
+    assert case["deadlines"]["return_not_competent"]["state"] == "met"
+    assert case["deadlines"]["route"]["due"] == samara(2026, 12, 10, 12, 0)  # the curator routes again (§8)
+    assert case["deadlines"]["answer"]["due"] == samara(2026, 12, 14, 10, 0)  # §10 does not move
+    assert_scheduled(world, CASE, "route")
+    at(world, 2026, 12, 10, 11, 30)
+    world.ok("curator", CASE, "route", agency_ids=["minstroy"])
+    case = world.case(CASE)
+    assert case["state"] == "assigned" and case["agency_id"] == "minstroy"
+    assert case["agency_ids"] == ["mintrans", "minstroy"]
+    assert case["deadlines"]["return_not_competent"]["due"] == samara(2026, 12, 10, 12, 0)
+    assert case["deadlines"]["answer"]["due"] == samara(2026, 12, 14, 10, 0)
+    assert_scheduled(world, CASE, "return_not_competent")
+
+
+def test_clause_10_11_answer_and_draft_deadlines(world: World) -> None:
+    routed(world, "minstroy")
+    case = world.case(CASE)
+    assert case["deadlines"]["answer"]["due"] == samara(2026, 12, 14, 10, 0)
+    assert case["deadlines"]["draft"]["due"] == samara(2026, 12, 11, 15, 0)
+    assert case["deadlines"]["answer"]["warn_at"] == samara(2026, 12, 14, 9, 0)
+    assert_scheduled(world, CASE, "answer")
+    assert_scheduled(world, CASE, "draft")
+    at(world, 2026, 12, 11, 16, 0)  # an hour after the draft deadline
+    world.ok("executor_minstroy", CASE, "submit_draft", text="Ремонт запланирован на весну.")
+    draft = world.deadline(CASE, "draft")
+    assert draft["state"] == "met" and draft["met_late"] is True
+    assert world.case(CASE)["state"] == "in_review"
+
+
+def test_clause_12_review(world: World) -> None:
+    routed(world, "minstroy")
+    at(world, 2026, 12, 11, 14, 0)
+    world.ok("executor_minstroy", CASE, "submit_draft", text="Управляющая компания восстановит подачу воды.")
+    review = world.deadline(CASE, "review")
+    assert review["due"] == samara(2026, 12, 11, 15, 0) and review["state"] == "pending"
+    assert_scheduled(world, CASE, "review")
+    assert world.post("executor_minstroy", CASE, "approve").status_code == 403
+    assert world.post("curator", CASE, "approve", rating=6).status_code == 422
+    at(world, 2026, 12, 11, 14, 30)
+    world.ok("curator", CASE, "approve", rating=5)
+    case = world.case(CASE)
+    assert case["state"] == "approved" and case["rating"] == 5
+    assert case["deadlines"]["review"]["state"] == "met"
+    assert case["deadlines"]["publish"]["due"] == samara(2026, 12, 11, 15, 30)
+    assert_scheduled(world, CASE, "publish")
+
+
+def test_clause_13_rework_loop(world: World) -> None:
+    routed(world, "minstroy")
+    at(world, 2026, 12, 11, 14, 0)
+    world.ok("executor_minstroy", CASE, "submit_draft", text="Проверим.")
+    at(world, 2026, 12, 11, 14, 20)
+    response = world.post("curator", CASE, "return_for_rework", comment="")
+    assert response.status_code == 422 and response.get_json()["error"] == "comment_required"
+    world.ok("curator", CASE, "return_for_rework", comment="Укажите сроки и ответственных.")
+    rework = world.deadline(CASE, "rework")
+    assert world.case(CASE)["state"] == "rework"
+    assert rework["due"] == samara(2026, 12, 11, 16, 20) and rework["state"] == "pending"
+    assert_scheduled(world, CASE, "rework")
+    at(world, 2026, 12, 11, 15, 0)
+    world.ok("executor_minstroy", CASE, "submit_draft", text="Работы выполнит УК «Восток» до 15 декабря.")
+    case = world.case(CASE)
+    assert case["state"] == "in_review" and case["deadlines"]["rework"]["state"] == "met"
+    assert case["deadlines"]["review"]["due"] == samara(2026, 12, 11, 16, 0)
+    assert [d["status"] for d in case["drafts"]] == ["returned", "submitted"]
+    assert_scheduled(world, CASE, "review")
+
+
+def test_clause_14_publication(world: World) -> None:
+    routed(world, "minstroy")
+    at(world, 2026, 12, 11, 14, 0)
+    world.ok("executor_minstroy", CASE, "submit_draft", text="Ответ по существу.")
+    at(world, 2026, 12, 11, 14, 30)
+    world.ok("curator", CASE, "approve")
+    at(world, 2026, 12, 11, 15, 0)
+    assert world.post("executor_minstroy", CASE, "publish", url="ftp://vk.com/x").status_code == 422
+    world.ok("executor_minstroy", CASE, "publish", url="https://vk.com/wall-218000001_1201?reply=5001")
+    case = world.case(CASE)
+    assert case["state"] == "answered"
+    assert case["answers"][0]["url"] == "https://vk.com/wall-218000001_1201?reply=5001"
+    assert {k: case["deadlines"][k]["state"] for k in ("publish", "answer")} == {"publish": "met", "answer": "met"}
+    assert "next_due" not in case and "unscheduled" not in case  # nothing pending is left to wake
+
+
+def test_clause_15_intermediate_then_final(world: World) -> None:
+    routed(world, "minstroy")
+    at(world, 2026, 12, 11, 14, 0)
+    world.ok("executor_minstroy", CASE, "submit_draft", text="Вопрос изучается, ответим позднее.",
+             intermediate=True)
+    world.ok("curator", CASE, "approve")
+    at(world, 2026, 12, 11, 15, 0)
+    world.ok("executor_minstroy", CASE, "publish", url="https://vk.com/wall-1_1?reply=2")
+    case = world.case(CASE)
+    assert case["state"] == "in_progress" and case["deadlines"]["answer"]["state"] == "met"
+    final = case["deadlines"]["final_answer"]
+    assert final["due"] == samara(2026, 12, 22, 15, 0) and final["state"] == "pending"  # 7 working days
+    assert_scheduled(world, CASE, "final_answer")
+    at(world, 2026, 12, 18, 10, 0)
+    world.ok("executor_minstroy", CASE, "submit_draft", text="Ремонт выполнен 17 декабря.")
+    world.ok("curator", CASE, "approve")
+    world.ok("executor_minstroy", CASE, "publish", url="https://vk.com/wall-1_1?reply=3")
+    case = world.case(CASE)
+    assert case["state"] == "answered" and case["deadlines"]["final_answer"]["state"] == "met"
+    assert [a["intermediate"] for a in case["answers"]] == [True, False]
+
+
+def test_clause_16_joint_answer_three_agencies_in_order(world: World) -> None:
+    world.detect(CASE, DETECTED)
+    at(world, 2026, 12, 10, 10, 30)
+    world.ok("curator", CASE, "route", agency_ids=["mintrans", "minstroy", "minzdrav"])
+    case = world.case(CASE)
+    assert case["route_order"] == ["mintrans", "minstroy", "minzdrav"] and case["agency_id"] == "mintrans"
+    assert case["deadlines"]["joint_contribution:mintrans"]["due"] == samara(2026, 12, 10, 14, 30)  # 3 h, lunch
+    assert_scheduled(world, CASE, "joint_contribution:mintrans")
+    assert world.post("executor_minstroy", CASE, "accept").status_code == 403  # not its turn yet
+    steps = [("mintrans", (2026, 12, 10, 11, 0)), ("minstroy", (2026, 12, 10, 12, 0))]
+    for agency, moment in steps:
+        world.ok(f"executor_{agency}", CASE, "accept")
+        at(world, *moment)
+        world.ok(f"executor_{agency}", CASE, "contribute", text=f"Информация от {agency}.")
+    case = world.case(CASE)
+    assert case["deadlines"]["joint_contribution:mintrans"]["state"] == "met"
+    assert case["deadlines"]["joint_contribution:minstroy"]["due"] == samara(2026, 12, 10, 15, 0)
+    assert case["deadlines"]["joint_contribution:minzdrav"]["due"] == samara(2026, 12, 10, 16, 0)
+    assert case["agency_id"] == "minzdrav" and set(case["contributions"]) == {"mintrans", "minstroy"}
+    assert_scheduled(world, CASE, "joint_contribution:minzdrav")
+    world.ok("executor_minzdrav", CASE, "accept")
+    at(world, 2026, 12, 10, 14, 30)
+    world.ok("executor_minzdrav", CASE, "submit_draft", text="Общий ответ трёх министерств.")
+    case = world.case(CASE)
+    assert case["state"] == "in_review" and case["deadlines"]["joint_contribution:minzdrav"]["state"] == "met"
+    assert case["agency_ids"] == ["mintrans", "minstroy", "minzdrav"]
+
+
+def test_clause_17_repeat_with_measures(world: World) -> None:
+    world.detect("vk-earlier", samara(2026, 12, 1, 10, 0))
+    routed(world, "mintrans")
+    world.ok("curator", CASE, "link_repeat", earlier_case_id="vk-earlier")
+    assert world.case(CASE)["repeat_of"] == "vk-earlier"
+    assert world.post("curator", CASE, "link_repeat", earlier_case_id="vk-none").status_code == 422
+    at(world, 2026, 12, 11, 11, 0)
+    response = world.post("executor_mintrans", CASE, "submit_draft", text="Отремонтируем.")
+    assert response.status_code == 422 and response.get_json()["error"] == "measures_required"
+    world.ok("executor_mintrans", CASE, "submit_draft", text="Яма заделана 10 декабря.",
+             measures_taken="Выполнен ямочный ремонт на ул. Пушкинской, 10.12.2026; подрядчик — ДРСУ.")
+    case = world.case(CASE)
+    assert case["drafts"][-1]["measures_taken"].startswith("Выполнен ямочный ремонт")
+    assert case["deadlines"]["answer"]["due"] == samara(2026, 12, 14, 10, 0)  # the same deadlines (§10–§16)
+
+
+def test_clause_19_exclusion_and_its_reversal(world: World) -> None:
+    routed(world, "mintrans", accept=False)
+    at(world, 2026, 12, 10, 10, 55)
+    world.ok("executor_mintrans", CASE, "flag_exclusion", reason="Нецензурные выражения (п. 19)")
+    assert world.case(CASE)["state"] == "assigned"  # a flag alone changes nothing
+    assert world.post("executor_mintrans", CASE, "confirm_exclusion").status_code == 403
+    world.ok("curator", CASE, "confirm_exclusion")
+    case = world.case(CASE)
+    assert case["state"] == "excluded" and case["exclusion"]["confirmed_by"] == world.people.uids["curator"]
+    assert all(d["state"] != "pending" for d in case["deadlines"].values())
+    assert "next_due" not in case
+    at(world, 2026, 12, 10, 15, 0)
+    before = len(world.queue.created)
+    world.ok("curator", CASE, "reverse_exclusion")
+    case = world.case(CASE)
+    assert case["state"] == "assigned" and case["exclusion"]["reversed_by"] == world.people.uids["curator"]
+    pending = {k for k, d in case["deadlines"].items() if d["state"] == "pending"}
+    assert {"return_not_competent", "answer", "draft"} <= pending
+    assert case["deadlines"]["answer"]["due"] == samara(2026, 12, 14, 15, 0)  # restarted at the reversal
+    assert len(world.queue.created) > before
+    for key in pending:
+        assert_scheduled(world, CASE, key)
+
+
+def test_clause_20_audit_trail_shows_who_did_what_in_order(world: World) -> None:
+    routed(world, "minstroy")
+    at(world, 2026, 12, 11, 14, 0)
+    world.ok("executor_minstroy", CASE, "submit_draft", text="Проект.")
+    world.ok("curator", CASE, "return_for_rework", comment="Добавьте сроки.")
+    response = world.client.get(f"/api/cases/{CASE}/events", headers=world.people.header("lead_minstroy"))
+    assert response.status_code == 200
+    events = response.get_json()["events"]
+    uids = world.people.uids
+    assert [(e["type"], e["actor_uid"], e["actor_role"], e["from_state"], e["to_state"]) for e in events] == [
+        ("CaseDetected", "system", None, None, "detected"),
+        ("Routed", uids["curator"], "curator", "detected", "assigned"),
+        ("Accepted", uids["executor_minstroy"], "executor", "assigned", "in_progress"),
+        ("DraftSubmitted", uids["executor_minstroy"], "executor", "in_progress", "in_review"),
+        ("ReturnedForRework", uids["curator"], "curator", "in_review", "rework"),
+    ]
+    assert [e["version"] for e in events] == [1, 2, 3, 4, 5]
+    assert events[2]["actor_agency_id"] == "minstroy" and events[4]["payload"]["comment"] == "Добавьте сроки."
+    assert all(e["agency_ids"] for e in events[1:])  # copied for the rules' list queries
+    foreign = world.client.get(f"/api/cases/{CASE}/events", headers=world.people.header("executor_mintrans"))
+    assert foreign.status_code == 403
