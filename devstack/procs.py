@@ -72,6 +72,7 @@ class Service:
     env: dict[str, str] = field(default_factory=dict)
     log_path: Path | None = None
     startup_timeout_s: float = 90.0
+    cwd: Path = ROOT
     proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Service:
@@ -80,7 +81,7 @@ class Service:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(
             list(self.argv), env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True, cwd=ROOT,
+            stdin=subprocess.DEVNULL, start_new_session=True, cwd=self.cwd,
         )
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
@@ -163,7 +164,7 @@ def auth_emulator(port: int, project_id: str, workdir: Path, log_path: Path | No
     argv = [str(exe), "emulators:start", "--only", "auth", "--project", project_id]
     env = {"FIREBASE_CLI_DISABLE_UPDATE_CHECK": "true", "CI": "true"}
     svc = Service("Firebase Auth emulator", argv, port, lambda: http_ok(f"http://127.0.0.1:{port}/"),
-                  env=env, log_path=log_path, startup_timeout_s=120)
+                  env=env, log_path=log_path, startup_timeout_s=120, cwd=workdir)
     svc.argv = [*argv, "--config", str(workdir / "firebase.json")]
     return svc
 
