@@ -26,9 +26,14 @@ def case_from_doc(doc: Mapping[str, Any]) -> Case:
     return Case.model_validate(dict(doc))
 
 
+def started_keys(events: list[CaseEvent]) -> set[str]:
+    """The deadlines these events started (or restarted): the ones that need new Cloud Tasks."""
+    return {change.key for event in events for change in event.deadlines if change.change == "started"}
+
+
 def stored_deadlines(case: Case, events: list[CaseEvent], policy: WarningPlanner) -> dict[str, dict[str, Any]]:
     """The case's deadlines as stored; deadlines the events started get ``warn_at`` and a fresh ``warned``."""
-    started = {change.key for event in events for change in event.deadlines if change.change == "started"}
+    started = started_keys(events)
     stored: dict[str, dict[str, Any]] = {}
     for key, deadline in case.deadlines.items():
         entry = deadline.model_dump(mode="python", exclude_none=True)
@@ -56,20 +61,21 @@ def case_fields(case: Case, events: list[CaseEvent], policy: WarningPlanner, bas
     doc["deadlines"] = deadlines
     doc["next_due"] = next_wakeup(deadlines)
     doc["state"] = case.state.value
-    # Tasks are created after the commit; until the sweep has confirmed them the case says so.
-    doc["unscheduled"] = bool(wakeups(deadlines))
+    # The new deadlines' tasks are created after the commit; until the sweep has confirmed them, the case
+    # says so. A transition that starts nothing leaves the mark as it was (an earlier one may need it).
+    started = started_keys(events)
+    if any(w.key in started for w in wakeups(deadlines)):
+        doc["unscheduled"] = True
     return doc
 
 
 def firestore_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Absent rather than null where the sweep's queries look (``next_due``, ``unscheduled``)."""
+    """Absent rather than null where the sweep's query looks (``next_due``)."""
     from google.cloud.firestore import DELETE_FIELD
 
     out = dict(fields)
     if out.get("next_due") is None:
         out["next_due"] = DELETE_FIELD
-    if not out.get("unscheduled"):
-        out["unscheduled"] = DELETE_FIELD
     return out
 
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from cases import commands
 from cases.api_models import COMMANDS
-from cases.documents import case_fields, event_doc
+from cases.documents import case_fields, event_doc, started_keys
 from cases.errors import Invalid, NotFound
 from cases.model import Actor
 from cases.repository import Committed, FirestoreCases
@@ -59,7 +59,7 @@ class CaseService:
         now, policy = self.clock(), self.policy()
         committed = self.cases.execute(case_id, parsed.version,
                                        lambda case: spec.run(case, actor, parsed, now, policy))
-        self.schedule(case_id, committed.fields)
+        self.schedule(case_id, committed.fields, started_keys(committed.events))
         return committed
 
     def _check_references(self, command: str, body: Any) -> None:
@@ -70,10 +70,14 @@ class CaseService:
         if command == "link_repeat" and body.earlier_case_id and not self.cases.exists(body.earlier_case_id):
             raise Invalid(f"Обращение {body.earlier_case_id} не найдено.", code="earlier_case_not_found")
 
-    def schedule(self, case_id: str, fields: dict[str, Any]) -> None:
-        """Create the tasks named in the committed write; on failure the sweep does it (``unscheduled``)."""
+    def schedule(self, case_id: str, fields: dict[str, Any], keys: set[str] | None = None) -> None:
+        """Create the tasks of the deadlines just started (``keys``; all when None), as named in the committed
+        write. Earlier deadlines have theirs already. On failure the sweep does it (``unscheduled``)."""
+        deadlines = fields.get("deadlines") or {}
+        if keys is not None:
+            deadlines = {k: v for k, v in deadlines.items() if k in keys}
         try:
-            schedule_deadlines(self.queue, case_id, fields.get("deadlines") or {}, self.base_url)
+            schedule_deadlines(self.queue, case_id, deadlines, self.base_url)
         except TasksUnavailable as err:
             log.warning("Cloud Tasks unavailable after committing case %s; the sweep will schedule: %s",
                         case_id, err)

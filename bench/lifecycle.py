@@ -1,0 +1,167 @@
+"""Firestore reads and writes and Cloud Tasks created for one full lifecycle, beside the minimum.
+
+    .venv/bin/python bench/lifecycle.py
+
+detect (through intake) → route → accept → submit → rework → submit → approve → publish, on a Firestore
+emulator and a Cloud Tasks emulator started for the run. Reads and writes are counted on the wire: a
+gRPC interceptor on the Firestore client's channel counts the documents in every Commit's writes and
+every document a Get/BatchGet/RunQuery returns. Tasks are counted as the real adapter creates them.
+Minimum (the issue): one create (+ its audit event), one case write + one event per transition, one
+read per transition, one task per deadline started. Target: ≤ 1.2× the minimum.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import grpc  # noqa: E402
+
+from devstack import procs  # noqa: E402
+
+PROJECT = "demo-otklik-bench"
+TARGET = 1.2
+
+
+class Counting(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
+    """Documents written (Commit) and read (GetDocument, BatchGetDocuments, RunQuery) on the wire."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
+        method = details.method.rsplit("/", 1)[-1]
+        if method == "Commit":
+            self.counts["writes"] += len(request.writes)
+        response = continuation(details, request)
+        if method == "GetDocument":
+            self.counts["reads"] += 1
+        return response
+
+    def intercept_unary_stream(self, continuation: Any, details: Any, request: Any) -> Any:
+        method = details.method.rsplit("/", 1)[-1]
+        stream = continuation(details, request)
+        if method not in ("BatchGetDocuments", "RunQuery"):
+            return stream
+        counts = self.counts
+
+        def counted() -> Any:
+            for message in stream:
+                found = message.found if method == "BatchGetDocuments" else message.document
+                if found and found.name:
+                    counts["reads"] += 1
+                yield message
+
+        return counted()
+
+
+def counting_client(interceptor: Counting) -> Any:
+    from google.cloud import firestore
+
+    class Client(firestore.Client):  # type: ignore[misc]
+        def _emulator_channel(self, transport: Any) -> Any:
+            return grpc.intercept_channel(super()._emulator_channel(transport), interceptor)
+
+    return Client(project=PROJECT)
+
+
+class CountingQueue:
+    def __init__(self, real: Any) -> None:
+        self.real, self.created = real, Counter[str]()
+
+    def create(self, task: Any) -> bool:
+        self.created[task.payload["kind"]] += 1
+        return bool(self.real.create(task))
+
+
+def lifecycle(client: Any, queue: CountingQueue, counter: Counting) -> dict[str, Any]:
+    from cases.model import Actor
+    from cases.repository import FirestoreCases
+    from cases.service import CaseService
+    from cases.wiring import ttl_cached
+    from deadlines.policy import default_policy
+    from intake.models import Outcome
+    from intake.registry import InMemoryRegistry, MonitoringSource
+    from intake.service import IntakeService
+    from intake.signature import sign
+    from intake.store import FirestoreIntakeStore
+
+    now = datetime.now(UTC)
+    client.collection("agencies").document("minstroy").set({"name": "Минстрой УР"})
+    policy = ttl_cached(default_policy)
+    service = CaseService(FirestoreCases(lambda: client, policy, "http://127.0.0.1:9"), policy, queue,
+                          lambda: now, "http://127.0.0.1:9", ttl_cached(lambda: {"minstroy"}))
+    registry = InMemoryRegistry()
+    registry.sources["bench"] = MonitoringSource("bench", "bench", True, ("k",))
+    intake = IntakeService(FirestoreIntakeStore(lambda: client), lambda: now, registry, opener=service)
+    policy()  # the per-instance caches are warm, as on a running instance
+    counter.counts.clear()
+    body = json.dumps({"messages": [{"network": "ok", "external_id": f"bench-{time.time_ns()}", "text": "Нет света",
+                                     "posted_at": now.isoformat()}]}).encode()
+    result = intake.ingest_monitoring(body, {"X-Otklik-Source": "bench",
+                                             "X-Otklik-Signature": sign("k", int(now.timestamp()), body)})
+    (item,) = result.results
+    assert item.outcome is Outcome.created, item
+    curator = Actor(uid="c", role="curator")
+    executor = Actor(uid="e", role="executor", agency_id="minstroy")
+    steps = [(curator, "route", {"agency_ids": ["minstroy"]}), (executor, "accept", {}),
+             (executor, "submit_draft", {"text": "Проект"}), (curator, "return_for_rework", {"comment": "Сроки?"}),
+             (executor, "submit_draft", {"text": "Проект 2"}), (curator, "approve", {}),
+             (executor, "publish", {"url": "https://ok.ru/topic/1"})]
+    started = 3  # detection: route, answer, draft
+    for version, (actor, command, body_) in enumerate(steps, start=1):
+        committed = service.execute(str(item.case_id), actor, command, {**body_, "version": version})
+        started += sum(1 for e in committed.events for d in e.deadlines if d.change == "started")
+    return {"transitions": len(steps), "deadlines_started": started, **counter.counts}
+
+
+def main() -> int:
+    tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"otklik-bench-{os.getpid()}"
+    tmp.mkdir(parents=True, exist_ok=True)
+    fs = procs.firestore_emulator(procs.free_port(), ROOT / "firestore.rules", tmp / "firestore.log")
+    queue_path = f"projects/{PROJECT}/locations/europe-west1/queues/deadlines"
+    tasks = procs.tasks_emulator(procs.free_port(), queue_path, tmp / "tasks.log")
+    try:
+        fs.start()
+        tasks.start()
+        os.environ.update(FIRESTORE_EMULATOR_HOST=f"127.0.0.1:{fs.port}", OTKLIK_PROJECT_ID=PROJECT,
+                          CLOUD_TASKS_EMULATOR_HOST=f"127.0.0.1:{tasks.port}", OTKLIK_ENV="test")
+        from infra.tasks import CloudTaskQueue
+
+        counter = Counting()
+        queue = CountingQueue(CloudTaskQueue())
+        got = lifecycle(counting_client(counter), queue, counter)
+        report(got, queue)
+    finally:
+        tasks.kill()
+        fs.stop()
+    return 0
+
+
+def report(got: dict[str, Any], queue: CountingQueue) -> None:
+    n = got["transitions"]
+    rows = [("Firestore writes", got.get("writes", 0), 2 + 2 * n),
+            ("Firestore reads", got.get("reads", 0), n),
+            ("Cloud Tasks (deadlines)", queue.created["due"], got["deadlines_started"])]
+    print(f"lifecycle: detect + {n} transitions (route, accept, submit, rework, submit, approve, publish)")
+    print(f"{'':26}{'measured':>10}{'minimum':>10}{'ratio':>8}")
+    worst = 0.0
+    for name, measured, minimum in rows:
+        ratio = measured / minimum
+        worst = max(worst, ratio)
+        print(f"{name:26}{measured:>10}{minimum:>10}{ratio:>7.2f}x")
+    print(f"{'warning tasks (extra)':26}{queue.created['warning']:>10}{'-':>10}   (one per deadline with a warning)")
+    print(f"worst ratio {worst:.2f}x (target <= {TARGET}x) {'OK' if worst <= TARGET else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
