@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--agency", default=None, help="agency id, for executor and agency_lead")
     staff.add_argument("--name", default="")
     staff.add_argument("--password", default=None, help="default: a generated one, printed once")
+    sub.add_parser("openapi", help="print the staff API's OpenAPI document (JSON)")
     return parser
 
 
@@ -35,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     from cases.staff import AgencyRecord, StaffError, StaffMember
 
     args = _parser().parse_args(argv)
+    if args.command == "openapi":
+        from cases.openapi import build
+
+        print(json.dumps(build(), ensure_ascii=False, indent=1))
+        return 0
     now = system_clock()
     try:
         if args.command == "add-agency":

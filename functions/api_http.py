@@ -4,7 +4,7 @@ POST /api/cases/<id>/<command>   one endpoint per command of the decree (body: J
 GET  /api/cases/<id>             the case, for whoever may see it
 GET  /api/cases/<id>/events      its audit trail (§20), in order
 GET  /api/me                     who the token says you are
-GET  /api/openapi.yaml           this API's OpenAPI document
+GET  /api/openapi.json           this API's OpenAPI document
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from flask import Request, Response
 
 log = logging.getLogger(__name__)
-OPENAPI = Path(__file__).resolve().parents[1] / "docs" / "openapi-api.yaml"
 READ_ALL = ("curator", "supervisor")
 
 
@@ -64,8 +62,10 @@ _STATUS = {"NotAllowed": 403, "WrongState": 409, "VersionConflict": 409, "Invali
 
 
 def _dispatch(request: Request, parts: list[str]) -> Response:
-    if parts == ["openapi.yaml"]:
-        return Response(OPENAPI.read_text(encoding="utf-8"), mimetype="application/yaml")
+    if parts == ["openapi.json"]:
+        from cases.openapi import build
+
+        return _json(200, build())
     shape = (request.method, len(parts), parts[0] if parts else "")
     if shape not in {("GET", 1, "me"), ("GET", 2, "cases"), ("GET", 3, "cases"), ("POST", 3, "cases")}:
         if request.method not in ("GET", "POST"):
