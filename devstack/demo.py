@@ -79,7 +79,9 @@ def _monitoring_item(n: int, msg: dict[str, Any], posted: datetime) -> dict[str,
     return {"network": "ok", "external_id": f"ok-topic-{9_100_000 + n}",
             "url": f"https://ok.ru/group/70000000000001/topic/{9_100_000 + n}",
             "author": {"name": msg["author"], "url": f"https://ok.ru/profile/5800000{n:05d}"},
-            "text": msg["text"], "posted_at": posted.isoformat(), "engagement": {"likes": n % 5}}
+            "text": msg["text"], "posted_at": posted.isoformat(), "engagement": {"likes": n % 5},
+            # detected when posted: the older ones are overdue at once, so escalation shows in the demo
+            "detected_at": posted.isoformat()}
 
 
 def replay_messages(stack: Stack, key: str, now: datetime) -> dict[str, int]:
