@@ -1,0 +1,64 @@
+"""The administrator's side: agencies and staff through `python -m cases`, and SLA settings in Firestore."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cases import cli, wiring
+from tests.api.conftest import ROOT, World, samara, sign_in
+
+pytestmark = pytest.mark.emulator
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any] | str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, json.loads(out) if code == 0 else err
+
+
+def test_agencies_import_and_add(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "import-agencies", str(ROOT / "devstack" / "data" / "agencies.json"))
+    assert code == 0 and out == {"imported": 25}
+    assert world.db.collection("agencies").document("mintrans").get().to_dict()["short_name"] == "Минтранс УР"
+    code, _ = run(capsys, "add-agency", "minturizm", "--name", "Агентство по туризму Удмуртской Республики",
+                  "--short-name", "Агентство по туризму")
+    assert code == 0 and world.db.collection("agencies").document("minturizm").get().exists
+
+
+def test_bad_agency_files_are_refused_with_a_reason(world: World, capsys: pytest.CaptureFixture[str],
+                                                    tmp_path: Path) -> None:
+    bad = tmp_path / "agencies.json"
+    bad.write_text(json.dumps([{"id": "Мин транс", "name": "x", "short_name": "y"}]), encoding="utf-8")
+    code, err = run(capsys, "import-agencies", str(bad))
+    assert code == 2 and "agency #1: id" in str(err)
+
+
+def test_add_staff_creates_the_user_with_claims_and_mirrors_it(world: World,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "add-staff", "new.executor@test.otklik", "--role", "executor", "--agency", "minzdrav",
+                    "--name", "Новый исполнитель")
+    assert code == 0 and isinstance(out, dict)
+    token = sign_in("new.executor@test.otklik", out["password"])
+    me = world.client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert me == {"uid": out["uid"], "role": "executor", "agency_id": "minzdrav", "name": "Новый исполнитель"}
+    staff = world.db.collection("staff").document(out["uid"]).get().to_dict()
+    assert staff["role"] == "executor" and staff["agency_id"] == "minzdrav"
+    code, err = run(capsys, "add-staff", "x@test.otklik", "--role", "executor")
+    assert code == 2 and "needs --agency" in str(err)
+    code, err = run(capsys, "add-staff", "x@test.otklik", "--role", "executor", "--agency", "nope")
+    assert code == 2 and "unknown agency" in str(err)
+
+
+def test_sla_settings_in_firestore_change_new_deadlines(world: World) -> None:
+    world.db.collection("settings").document("sla").set({"stages": {"route": {"amount": 90, "unit": "minutes"}}})
+    wiring.reset()  # a new instance reads settings/sla afresh
+    try:
+        service = wiring.build(clock=world.clock, queue=world.queue)
+        fields, _ = service.new_case("vk-sla", samara(2026, 12, 10, 10, 0))
+        assert fields["deadlines"]["route"]["due"] == samara(2026, 12, 10, 11, 30)
+    finally:
+        wiring.reset()
