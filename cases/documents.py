@@ -13,7 +13,7 @@ from typing import Any
 from cases.events import CaseEvent
 from cases.model import Case
 from deadlines.schedule import wakeup_task
-from deadlines.wakeups import WarningPlanner, deadline_entry, next_wakeup, wakeups
+from deadlines.wakeups import WarningPlanner, deadline_entry, wakeups
 
 EVENTS = "events"
 
@@ -46,25 +46,24 @@ def stored_deadlines(case: Case, events: list[CaseEvent], policy: WarningPlanner
     return stored
 
 
-def with_task_names(case_id: str, deadlines: dict[str, dict[str, Any]], base_url: str) -> dict[str, dict[str, Any]]:
-    """Name each pending wake-up's task (deterministic from case, key, due, kind) on its deadline."""
-    for wakeup in wakeups(deadlines):
-        field = "task" if wakeup.kind == "due" else "warn_task"
-        deadlines[wakeup.key][field] = wakeup_task(case_id, wakeup, base_url).name
-    return deadlines
-
-
 def case_fields(case: Case, events: list[CaseEvent], policy: WarningPlanner, base_url: str) -> dict[str, Any]:
-    """Everything the workflow owns on the case document, ready for one ``set(merge=True)``."""
+    """Everything the workflow owns on the case document, ready for one merged write.
+
+    The deadlines these events started get the deterministic names of their tasks (case, key, due, kind);
+    the others keep the names they were stored with. Until the sweep has confirmed the new tasks, the
+    case is marked ``unscheduled``; a transition that starts nothing leaves the mark as it was."""
     doc = case.model_dump(mode="python", include=set(Case.model_fields))  # not the document's other fields
-    deadlines = with_task_names(case.id, stored_deadlines(case, events, policy), base_url)
-    doc["deadlines"] = deadlines
-    doc["next_due"] = next_wakeup(deadlines)
-    doc["state"] = case.state.value
-    # The new deadlines' tasks are created after the commit; until the sweep has confirmed them, the case
-    # says so. A transition that starts nothing leaves the mark as it was (an earlier one may need it).
+    deadlines = stored_deadlines(case, events, policy)
     started = started_keys(events)
-    if any(w.key in started for w in wakeups(deadlines)):
+    owed = wakeups(deadlines)
+    for wakeup in owed:
+        if wakeup.key in started:
+            field = "task" if wakeup.kind == "due" else "warn_task"
+            deadlines[wakeup.key][field] = wakeup_task(case.id, wakeup, base_url).name
+    doc["deadlines"] = deadlines
+    doc["next_due"] = owed[0].at if owed else None  # deadlines.wakeups.next_wakeup, computed once
+    doc["state"] = case.state.value
+    if any(wakeup.key in started for wakeup in owed):
         doc["unscheduled"] = True
     return doc
 
