@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-ROLES = ("curator", "executor", "agency_lead", "supervisor", "admin")
-AGENCY_ROLES = ("executor", "agency_lead")
+from infra.identity import AGENCY_ROLES, ROLES
+
 KINDS = ("ministry", "committee", "agency", "directorate", "other")
 
 
