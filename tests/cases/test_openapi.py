@@ -23,10 +23,3 @@ def test_the_checked_in_document_is_the_generated_one() -> None:
     """docs/openapi-api.json is regenerated with `python -m cases openapi > docs/openapi-api.json`."""
     assert json.loads((ROOT / "docs" / "openapi-api.json").read_text(encoding="utf-8")) == build()
 
-
-def test_the_identity_roles_are_the_workflows_roles() -> None:
-    from cases.model import AGENCY_ROLES, Role
-    from infra import identity
-
-    assert set(identity.ROLES) == {r.value for r in Role}
-    assert set(identity.AGENCY_ROLES) == {r.value for r in AGENCY_ROLES}
