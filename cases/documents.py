@@ -8,10 +8,13 @@ written in the same write as the transition (no second write after the tasks are
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from cases.events import CaseEvent
 from cases.model import Case
+from cases.routing import detect
+from cases.schedule import DuePlanner
 from deadlines.schedule import wakeup_task
 from deadlines.wakeups import WarningPlanner, deadline_entry, wakeups
 
@@ -66,6 +69,18 @@ def case_fields(case: Case, events: list[CaseEvent], policy: WarningPlanner, bas
     if any(wakeup.key in started for wakeup in owed):
         doc["unscheduled"] = True
     return doc
+
+
+class SlaPlanner(DuePlanner, WarningPlanner, Protocol):
+    """Due moments and warning moments: ``deadlines.policy.SlaPolicy``."""
+
+
+def new_case_fields(case_id: str, detected_at: datetime, policy: SlaPlanner,
+                    base_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new case (§6): the workflow's fields to create with the message (state ``detected``, version 1,
+    the §8/§10/§11 deadlines with their task names, ``next_due``, ``unscheduled``) and its first event."""
+    case, events = detect(case_id, detected_at, policy)
+    return case_fields(case, events, policy, base_url), event_doc(events[0], case.agency_ids)
 
 
 def firestore_fields(fields: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ ERRORS = {
     "401": "Нет токена или токен не прошёл проверку (unauthenticated).",
     "403": "Роль или орган не позволяют (no_role, role_not_allowed, agency_not_allowed…).",
     "404": "Нет такого обращения или действия (not_found).",
+    "405": "Метод не подходит к адресу (method_not_allowed; заголовок Allow называет нужный).",
     "409": "Действие недоступно в текущем состоянии (wrong_state, с перечнем доступных) или версия устарела "
            "(version_conflict, с текущими state и version).",
     "422": "Данные нарушают правила (comment_required, measures_required, rating_out_of_range, url_invalid, "

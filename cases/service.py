@@ -14,9 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cases import commands
 from cases.api_models import COMMANDS
-from cases.documents import case_fields, event_doc, started_keys
+from cases.documents import new_case_fields, started_keys
 from cases.errors import Invalid, NotFound
 from cases.model import Actor
 from cases.repository import Committed, FirestoreCases
@@ -84,8 +83,7 @@ class CaseService:
 
     def new_case(self, case_id: str, detected_at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
         """The workflow's fields of a new case and its first audit event, for intake's atomic create."""
-        case, events = commands.detect(case_id, detected_at, self.policy())
-        return case_fields(case, events, self.policy(), self.base_url), event_doc(events[0], case.agency_ids)
+        return new_case_fields(case_id, detected_at, self.policy(), self.base_url)
 
 
 def _russian(error: Any) -> str:

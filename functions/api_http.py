@@ -61,22 +61,35 @@ def api(request: Request) -> Response:
 _STATUS = {"NotAllowed": 403, "WrongState": 409, "VersionConflict": 409, "Invalid": 422, "NotFound": 404}
 
 
+def _allowed_method(parts: list[str]) -> str | None:
+    """The one method an address takes, or None for no such address."""
+    if parts in (["openapi.json"], ["me"]):
+        return "GET"
+    if len(parts) == 2 and parts[0] == "cases":
+        return "GET"
+    if len(parts) == 3 and parts[0] == "cases":
+        return "GET" if parts[2] == "events" else "POST"
+    return None
+
+
 def _dispatch(request: Request, parts: list[str]) -> Response:
+    method = _allowed_method(parts)
+    if method is None:
+        return _error(404, "not_found", f"Нет такого адреса: {request.path}")
+    if request.method != method:
+        response = _error(405, "method_not_allowed", f"Этот адрес принимает только {method}.")
+        response.headers["Allow"] = method
+        return response
     if parts == ["openapi.json"]:
         from cases.openapi import build
 
         return _json(200, build())
-    shape = (request.method, len(parts), parts[0] if parts else "")
-    if shape not in {("GET", 1, "me"), ("GET", 2, "cases"), ("GET", 3, "cases"), ("POST", 3, "cases")}:
-        if request.method not in ("GET", "POST"):
-            return _error(405, "method_not_allowed", "Метод не поддерживается.")
-        return _error(404, "not_found", f"Нет такого адреса: {request.path}")
     actor = _actor(request)
     if parts == ["me"]:
         return _json(200, actor.model_dump())
-    if request.method == "POST":
+    if method == "POST":
         return _command(request, actor, parts[1], parts[2])
-    return _read(actor, parts[1], events=len(parts) == 3 and parts[2] == "events")
+    return _read(actor, parts[1], events=len(parts) == 3)
 
 
 def _actor(request: Request) -> Any:

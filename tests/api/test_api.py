@@ -53,6 +53,50 @@ def test_unknown_case_or_command_is_404(world: World) -> None:
     assert response.status_code == 404 and "route" in response.get_json()["message"]
 
 
+def test_a_wrong_method_is_405_and_an_unknown_address_404(world: World) -> None:
+    world.detect(CASE, samara(2026, 12, 10, 10, 0))
+    headers = world.people.header("curator")
+    for method, path in [("GET", f"/api/cases/{CASE}/accept"), ("POST", f"/api/cases/{CASE}/events"),
+                         ("DELETE", f"/api/cases/{CASE}"), ("POST", "/api/me")]:
+        response = world.client.open(path, method=method, json={"version": 1}, headers=headers)
+        assert response.status_code == 405 and response.get_json()["error"] == "method_not_allowed", path
+    assert world.client.get("/api/cases", headers=headers).status_code == 404
+    assert world.case(CASE)["version"] == 1
+
+
+class Down:
+    """A Firestore client during an outage."""
+
+    def collection(self, name: str) -> Down:
+        return self
+
+    def document(self, name: str) -> Down:
+        return self
+
+    def get(self, **kwargs: Any) -> Any:
+        from google.api_core.exceptions import ServiceUnavailable
+
+        raise ServiceUnavailable("firestore is down")
+
+    transaction = get
+
+
+def test_a_firestore_outage_is_503_for_reads_and_commands(world: World) -> None:
+    from dataclasses import replace
+
+    from cases import wiring
+    from cases.repository import FirestoreCases
+
+    down = FirestoreCases(lambda: Down(), world.service.policy, "http://127.0.0.1:9")  # type: ignore[arg-type,return-value]
+    wiring.override(replace(world.service, cases=down))
+    headers = world.people.header("curator")
+    read = world.client.get(f"/api/cases/{CASE}", headers=headers)
+    command = world.client.post(f"/api/cases/{CASE}/accept", json={"version": 1}, headers=world.people.header(
+        "executor_mintrans"))
+    assert (read.status_code, command.status_code) == (503, 503)
+    assert command.get_json()["error"] == "unavailable" and "повторите" in command.get_json()["message"]
+
+
 def test_wrong_state_is_409_with_what_is_allowed(world: World) -> None:
     world.detect(CASE, samara(2026, 12, 10, 10, 0))
     response = world.post("curator", CASE, "approve")

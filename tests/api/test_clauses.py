@@ -2,10 +2,14 @@
 
 The case is detected on Thursday 2026-12-10 at 10:00 Izhevsk time (Europe/Samara, default calendar:
 Mon–Fri 09:00–13:00, 14:00–18:00), so: route by 11:00 (§8), answer by Mon 14.12 10:00 (§10), draft by
-Fri 11.12 15:00 (§11: 4 working hours before the answer deadline).
+Fri 11.12 15:00 (§11: 4 working hours before the answer deadline). §8 and §10–§11 also check DESIGN.md's
+first example: detected Wed 2023-02-22 16:30 (a shortened pre-holiday day) → route by Mon 27.02 09:30,
+answer by Tue 28.02 16:30, draft by Tue 28.02 11:30.
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -14,6 +18,14 @@ from tests.api.conftest import World, samara
 pytestmark = pytest.mark.emulator
 CASE = "vk-clause"
 DETECTED = samara(2026, 12, 10, 10, 0)
+PLUS4 = timezone(timedelta(hours=4))
+DESIGN_CASE = "vk-design-example"
+
+
+def design_example(world: World) -> dict[str, dict[str, object]]:
+    """DESIGN.md: detected Wed 2023-02-22 16:30 +04:00; 23.02 a holiday, 24.02 a transferred day off."""
+    world.detect(DESIGN_CASE, datetime(2023, 2, 22, 16, 30, tzinfo=PLUS4))
+    return dict(world.case(DESIGN_CASE)["deadlines"])
 
 
 def at(world: World, *moment: int) -> None:
@@ -45,6 +57,8 @@ def routed(world: World, agency: str = "mintrans", *, accept: bool = True) -> No
 
 
 def test_clause_8_routing_and_its_deadline(world: World) -> None:
+    assert design_example(world)["route"]["due"] == datetime(2023, 2, 27, 9, 30, tzinfo=PLUS4)
+    assert_scheduled(world, DESIGN_CASE, "route")
     world.detect(CASE, DETECTED)
     route = world.deadline(CASE, "route")
     assert route["due"] == samara(2026, 12, 10, 11, 0) and route["state"] == "pending"
@@ -85,6 +99,11 @@ def test_clause_9_return_as_not_competent_and_rerouting(world: World) -> None:
 
 
 def test_clause_10_11_answer_and_draft_deadlines(world: World) -> None:
+    example = design_example(world)
+    assert example["answer"]["due"] == datetime(2023, 2, 28, 16, 30, tzinfo=PLUS4)
+    assert example["draft"]["due"] == datetime(2023, 2, 28, 11, 30, tzinfo=PLUS4)
+    assert_scheduled(world, DESIGN_CASE, "answer")
+    assert_scheduled(world, DESIGN_CASE, "draft")
     routed(world, "minstroy")
     case = world.case(CASE)
     assert case["deadlines"]["answer"]["due"] == samara(2026, 12, 14, 10, 0)
@@ -144,9 +163,13 @@ def test_clause_14_publication(world: World) -> None:
     world.ok("executor_minstroy", CASE, "submit_draft", text="Ответ по существу.")
     at(world, 2026, 12, 11, 14, 30)
     world.ok("curator", CASE, "approve")
+    assert world.deadline(CASE, "publish")["due"] == samara(2026, 12, 11, 15, 30)
+    assert_scheduled(world, CASE, "publish")
     at(world, 2026, 12, 11, 15, 0)
     assert world.post("executor_minstroy", CASE, "publish", url="ftp://vk.com/x").status_code == 422
+    before = len(world.queue.created)
     world.ok("executor_minstroy", CASE, "publish", url="https://vk.com/wall-218000001_1201?reply=5001")
+    assert len(world.queue.created) == before  # a final answer starts no deadline, so no task
     case = world.case(CASE)
     assert case["state"] == "answered"
     assert case["answers"][0]["url"] == "https://vk.com/wall-218000001_1201?reply=5001"
@@ -218,6 +241,9 @@ def test_clause_17_repeat_with_measures(world: World) -> None:
     case = world.case(CASE)
     assert case["drafts"][-1]["measures_taken"].startswith("Выполнен ямочный ремонт")
     assert case["deadlines"]["answer"]["due"] == samara(2026, 12, 14, 10, 0)  # the same deadlines (§10–§16)
+    assert case["deadlines"]["review"]["due"] == samara(2026, 12, 11, 12, 0) and case["state"] == "in_review"
+    for key in ("answer", "review"):
+        assert_scheduled(world, CASE, key)
 
 
 def test_clause_19_exclusion_and_its_reversal(world: World) -> None:
@@ -263,5 +289,9 @@ def test_clause_20_audit_trail_shows_who_did_what_in_order(world: World) -> None
     assert [e["version"] for e in events] == [1, 2, 3, 4, 5]
     assert events[2]["actor_agency_id"] == "minstroy" and events[4]["payload"]["comment"] == "Добавьте сроки."
     assert all(e["agency_ids"] for e in events[1:])  # copied for the rules' list queries
+    started = [(d["key"], d["due"]) for e in world.events(CASE) for d in e["deadlines"] if d["change"] == "started"]
+    assert [k for k, _ in started] == ["route", "answer", "draft", "return_not_competent", "review", "rework"]
+    for key, due in started:  # every deadline the trail says was started got its wake-up task at its due
+        assert (("due", due) in tasks_for(world, CASE, key)), key
     foreign = world.client.get(f"/api/cases/{CASE}/events", headers=world.people.header("executor_mintrans"))
     assert foreign.status_code == 403
