@@ -53,7 +53,9 @@ def _print_where(stack: Stack, summary: dict[str, object]) -> None:
     lines = [
         "",
         "Otklik is running locally (Ctrl-C stops everything):",
+        f"  staff web client          {stack.base_url}/web/   (sign in as a demo user below)",
         f"  functions (one base URL)  {stack.base_url}   GET /healthz",
+        f"    staff API               {stack.base_url}/api/...   (docs/api.md, GET /api/openapi.json)",
         f"    intake                  {stack.base_url}/intake/monitoring | /intake/vk | /intake/telegram",
         f"  Firestore emulator        127.0.0.1:{p.firestore}   (project {stack.project_id})",
         f"  Cloud Tasks emulator      127.0.0.1:{p.tasks}   queue {stack.queue_path}",

@@ -11,7 +11,7 @@ import importlib
 from typing import Any
 
 import functions_framework
-from flask import Request, jsonify
+from flask import Request, jsonify, redirect
 
 # path prefix -> (module under functions/, handler name); one deployed Cloud Function each.
 ROUTES: dict[str, tuple[str, str]] = {
@@ -21,6 +21,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/tasks/deadline": ("functions.tasks_http", "deadline"),
     "/scheduler/sweep": ("functions.scheduler_http", "sweep"),
     "/api": ("functions.api_http", "api"),
+    "/web": ("functions.web_http", "web"),
 }
 
 
@@ -64,6 +65,8 @@ def local_router(request: Request) -> Any:
     path = request.path.rstrip("/") or "/"
     if path == "/livez":
         return "ok"
+    if path == "/" and request.method == "GET":
+        return redirect("/web/")
     if path == "/healthz":
         return _handler("functions.health", "healthz")(request)
     for prefix, target in ROUTES.items():

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for `make run` and `make test`: the project venv, the Cloud Tasks emulator's own venv
-# (it needs protobuf<5), the npm tools, and a check for the gcloud Firestore emulator.
+# (it needs protobuf<5), the npm tools, the staff web client's bundle, Debian's Chromium (for the browser
+# test), and a check for the gcloud Firestore emulator.
 # Each step runs only when its inputs changed (a stamp holds the hash of what it was built from).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,13 +44,35 @@ if [ -f package.json ]; then
     want=$(hash_files package.json package-lock.json)
     if [ ! -d node_modules ] || ! stamp_ok npm "$want"; then
         command -v npm >/dev/null || { say "npm is needed: apt-get install -y nodejs npm"; exit 1; }
-        say "installing npm tools (firebase-tools)"
+        say "installing npm tools (firebase-tools, the Firebase JS SDK, esbuild)"
         npm install --no-audit --no-fund --loglevel=error >/dev/null
         stamp_set npm "$(hash_files package.json package-lock.json)"
     fi
 fi
 
-# 4. The gcloud Firestore emulator and Java: checked, not installed (they come with the Cloud CLI).
+# 4. The staff web client: web/src bundled by esbuild into web/dist/app.js (see docs/web.md).
+if [ -d web/src ]; then
+    want=$(hash_files package.json package-lock.json $(find web/src -type f -name '*.js' | LC_ALL=C sort))
+    if [ ! -f web/dist/app.js ] || ! stamp_ok web "$want"; then
+        [ -x node_modules/.bin/esbuild ] || { say "esbuild is missing: run npm install"; exit 1; }
+        say "building the web client (web/dist/app.js)"
+        node_modules/.bin/esbuild web/src/app.js --bundle --format=esm --outfile=web/dist/app.js --log-level=warning
+        stamp_set web "$want"
+    fi
+fi
+
+# 5. Debian's Chromium for the end-to-end browser test (tests/web): installed only as root.
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing Debian's chromium (for the browser test)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+            || say "could not install chromium; the browser test will be skipped"
+    else
+        say "chromium is missing and we are not root: sudo apt-get install -y chromium (else the browser test is skipped)"
+    fi
+fi
+
+# 6. The gcloud Firestore emulator and Java: checked, not installed (they come with the Cloud CLI).
 command -v gcloud >/dev/null || { say "the Google Cloud CLI is needed: install google-cloud-cli and google-cloud-cli-firestore-emulator"; exit 1; }
 sdk_root=$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null || true)
 if [ ! -d "$sdk_root/platform/cloud-firestore-emulator" ]; then

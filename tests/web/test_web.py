@@ -1,0 +1,204 @@
+"""The staff web client: its pure formatting code under node's test runner, and one end-to-end run in
+Debian's Chromium against the whole local stack with the demo data (sign in, live list, case card, route).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import flask
+import pytest
+
+from devstack import demo, demo_staff
+from devstack.stack import Ports, Stack
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+BUNDLE = ROOT / "web" / "dist" / "app.js"
+
+def _get(path: str) -> Any:
+    from flask import Flask
+
+    from functions.main import local_router
+
+    app = Flask(__name__)
+    with app.test_request_context(path, method="GET"):
+        return app.make_response(local_router(flask.request))
+
+
+def test_web_files_and_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from functions import web_http
+
+    monkeypatch.setenv("OTKLIK_PROJECT_ID", "demo-web")
+    monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080")
+    monkeypatch.delenv("OTKLIK_WEB_API_KEY", raising=False)
+    assert _get("/").status_code == 302 and _get("/").location.endswith("/web/")
+    assert _get("/web").status_code == 301
+    page = _get("/web/")
+    assert page.status_code == 200 and 'lang="ru"' in page.get_data(as_text=True)
+    config = _get("/web/config.json").get_json()
+    assert config["projectId"] == "demo-web" and config["apiKey"] == "demo-key"
+    assert config["authEmulatorHost"] == "127.0.0.1:9099" and config["firestoreEmulatorHost"] == "127.0.0.1:8080"
+    monkeypatch.setitem(web_http.FILES, "app.js", (tmp_path / "missing.js", "text/javascript"))
+    missing = _get("/web/app.js")
+    assert missing.status_code == 404
+    assert missing.get_json()["message"] == "Веб-клиент не собран: выполните make run"
+    assert _get("/web/secret.txt").status_code == 404
+
+
+@pytest.mark.emulator
+def test_format_functions_under_node() -> None:
+    tests = sorted(str(p) for p in (ROOT / "web" / "test").glob("*.test.mjs"))
+    assert tests, "no web/test/*.test.mjs"
+    run = subprocess.run(["node", "--test", *tests], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    passed = re.search(r"^# pass (\d+)$", out, re.MULTILINE)
+    assert passed and int(passed.group(1)) >= 7, out
+    assert re.search(r"^# fail 0$", out, re.MULTILINE), out
+
+
+def _reset_in_process_clients() -> None:
+    """The demo loader runs here: its Firestore and Firebase Admin clients must follow os.environ."""
+    import firebase_admin
+
+    from infra.identity import firebase_app
+    from tests.conftest import _reset_process_clients
+
+    _reset_process_clients()
+    firebase_app.cache_clear()
+    try:
+        firebase_admin.delete_app(firebase_admin.get_app())
+    except ValueError:
+        pass  # no default app yet
+
+
+@pytest.fixture(scope="module")
+def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not BUNDLE.is_file():
+        subprocess.run([str(ROOT / "node_modules" / ".bin" / "esbuild"), "web/src/app.js", "--bundle",
+                        "--format=esm", "--outfile=web/dist/app.js", "--log-level=warning"], cwd=ROOT, check=True)
+    saved = dict(os.environ)
+    stack = Stack(Ports.free(), state_dir=tmp_path_factory.mktemp("web-stack"))
+    try:
+        stack.start()
+        os.environ.update(stack.env())
+        _reset_in_process_clients()
+        demo.load(stack)
+        yield stack
+    finally:
+        stack.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        _reset_in_process_clients()
+
+
+def _staff(role: str, agency: str | None = None) -> str:
+    return next(email for email, r, a, _ in demo_staff.DEMO_STAFF if r == role and a == agency)
+
+
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = tmp_path
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 950}, locale="ru-RU")
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{demo_stack.base_url}/")  # the router sends / to /web/
+            assert page.url.endswith("/web/")
+
+            # A wrong password gets a Russian message.
+            page.fill("#email", _staff("curator"))
+            page.fill("#password", "wrong-password")
+            page.get_by_role("button", name="Войти").click()
+            expect(page.locator("#signin-error")).to_have_text("Неверный адрес электронной почты или пароль.")
+
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            expect(page.locator("#role")).to_have_text("Куратор", timeout=20_000)
+            expect(page.locator("#whoami")).to_contain_text("Анна Куратова")
+
+            # The live list: every demo case, newest first, each with a state and a ticking countdown.
+            page.wait_for_function("document.querySelectorAll('tr.case-row').length >= 40", timeout=30_000)
+            rows = page.locator("tr.case-row")
+            assert rows.count() >= 40
+            detected = page.locator("tr.case-row[data-state=detected]")
+            assert detected.count() >= 1
+            first_text = detected.first.locator(".countdown").inner_text()
+            assert re.match(r"(осталось|просрочено на) ", first_text), first_text
+
+            # The card: the Russian state, the message, the deadlines with a live countdown, the trail.
+            row = detected.first
+            case_id = row.get_attribute("data-case-id")
+            row.click()
+            card = page.locator("#case-card")
+            expect(card.locator("#card-state")).to_have_text("Выявлено", timeout=10_000)
+            expect(card.locator("#deadlines")).to_contain_text("Направление в орган (п. 8)")
+            countdown = card.locator("#deadlines .countdown").first
+            expect(countdown).to_have_text(re.compile(r"^(осталось|просрочено на) (\d+ д )?\d\d:\d\d:\d\d$"))
+            before = countdown.inner_text()
+            expect(countdown).not_to_have_text(before, timeout=5_000)  # it ticks every second
+            expect(card.locator("#events")).to_contain_text("Сообщение выявлено", timeout=10_000)
+            page.screenshot(path=str(shots / "web-card.png"))
+
+            # Route it to an agency through the staff API; the card and the list follow live.
+            card.locator("button[data-command=route]").click()
+            form = card.locator("form.action-form")
+            form.locator("input[name=agency][value=mintrans]").check()
+            expect(form.locator("#route-order")).to_contain_text("1. Минтранс")
+            form.locator("button[type=submit]").click()
+            expect(card.locator("#card-state")).to_have_text("Назначено", timeout=15_000)
+            expect(page.locator("#action-status")).to_contain_text("Выполнено")
+            listed = page.locator(f"tr.case-row[data-case-id='{case_id}']")
+            expect(listed).to_have_attribute("data-state", "assigned", timeout=10_000)
+            expect(listed.locator(".state")).to_have_text("Назначено")
+            expect(card.locator("#events")).to_contain_text("Направлено в орган власти", timeout=10_000)
+            expect(card.locator("#deadlines")).to_contain_text("Возврат не по компетенции (п. 9)")
+
+            assert card.locator("button[data-command=route]").count() == 0
+            page.screenshot(path=str(shots / "web-routed.png"))
+
+            # A refusal by the API is shown with its Russian message.
+            card.locator("button[data-command=link_repeat]").click()
+            card.locator("form.action-form input[name=earlier_case_id]").fill("vk-нет-такого")
+            card.locator("form.action-form button[type=submit]").click()
+            status = page.locator("#action-status.error")
+            expect(status).to_have_text(re.compile(r"[А-Яа-яЁё]"), timeout=10_000)
+            assert "Ошибка сервера" not in status.inner_text()
+            expect(card.locator("#card-state")).to_have_text("Назначено")
+            page.screenshot(path=str(shots / "web-refused.png"))
+
+            # The agency's executor sees the routed case (the list filters on agency_ids, as the rules
+            # demand) and may accept it.
+            page.get_by_role("button", name="Выйти").click()
+            page.fill("#email", _staff("executor", "mintrans"))
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            expect(page.locator("#role")).to_have_text("Исполнитель", timeout=20_000)
+            mine = page.locator(f"tr.case-row[data-case-id='{case_id}']")
+            expect(mine).to_have_count(1, timeout=15_000)
+            assert page.locator("tr.case-row").count() >= 1
+            mine.click()
+            expect(card.locator("button[data-command=accept]")).to_be_visible(timeout=10_000)
+            expect(page.locator("#notifications summary")).to_have_text(re.compile(r"^Уведомления \(\d+\)$"),
+                                                                       timeout=10_000)
+            page.screenshot(path=str(shots / "web-executor.png"))
+            assert not errors, errors
+        finally:
+            browser.close()
+    print(f"screenshots: {shots}")  # noqa: T201

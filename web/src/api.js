@@ -1,0 +1,38 @@
+// The staff API (same origin as this page): every action goes through it, with the Firebase ID token.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function request(url, { method = 'GET', token = null, body = undefined } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network', 'Сервер недоступен: проверьте подключение и повторите.');
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const message = (data && data.message) || `Ошибка сервера (${response.status}).`;
+    throw new ApiError(response.status, (data && data.error) || 'http_error', message);
+  }
+  return data;
+}
+
+// The page is served at /web/; the API at /api on the same origin.
+export const loadConfig = () => request('/web/config.json');
+export const me = (token) => request('/api/me', { token });
+export const runCommand = (token, caseId, command, body) =>
+  request(`/api/cases/${encodeURIComponent(caseId)}/${command}`, { method: 'POST', token, body });

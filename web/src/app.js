@@ -1,0 +1,143 @@
+// Otklik staff web client: Firebase Auth to sign in, Firestore listeners for live lists and countdowns,
+// the staff API for every action (see docs/web.md).
+import { initializeApp } from 'firebase/app';
+import {
+  connectAuthEmulator, getAuth, onAuthStateChanged, signInWithEmailAndPassword, signOut,
+} from 'firebase/auth';
+import {
+  collection, connectFirestoreEmulator, doc, getDocs, getFirestore, limit, onSnapshot, orderBy, query, where,
+} from 'firebase/firestore';
+
+import * as api from './api.js';
+import { h } from './dom.js';
+import { ROLE_LABELS } from './labels.js';
+import { CaseCard } from './views/card.js';
+import { tickCountdowns } from './views/countdown.js';
+import { renderList } from './views/list.js';
+import { renderNotifications } from './views/notifications.js';
+import { renderSignIn } from './views/signin.js';
+
+const root = document.getElementById('app');
+let session = null; // {user, me, unsubscribe: [], card, cases, selectedId}
+
+function readError(err) {
+  if (err && err.code === 'permission-denied') return 'Нет доступа к этим данным для вашей роли.';
+  if (err && err.code === 'unavailable') return 'Нет связи с базой данных; повторяем попытку…';
+  return `Ошибка загрузки данных${err && err.code ? ` (${err.code})` : ''}.`;
+}
+
+async function start() {
+  let config;
+  try {
+    config = await api.loadConfig();
+  } catch (err) {
+    root.replaceChildren(h('p', { class: 'error' }, `Не удалось загрузить настройки: ${err.message}`));
+    return;
+  }
+  const app = initializeApp({ apiKey: config.apiKey, authDomain: config.authDomain, projectId: config.projectId });
+  const auth = getAuth(app);
+  const db = getFirestore(app);
+  if (config.authEmulatorHost) connectAuthEmulator(auth, `http://${config.authEmulatorHost}`, { disableWarnings: true });
+  if (config.firestoreEmulatorHost) {
+    const [host, port] = config.firestoreEmulatorHost.split(':');
+    connectFirestoreEmulator(db, host, Number(port));
+  }
+  const hint = config.emulators
+    ? 'Локальный стенд: демо-пользователи и пароль выводит make run.' : '';
+
+  onAuthStateChanged(auth, async (user) => {
+    stopSession();
+    if (!user) {
+      renderSignIn(root, { hint, onSubmit: (email, password) => signInWithEmailAndPassword(auth, email, password) });
+      return;
+    }
+    root.replaceChildren(h('p', { class: 'muted' }, 'Вход…'));
+    let me;
+    try {
+      me = await api.me(await user.getIdToken());
+    } catch (err) {
+      root.replaceChildren(h('div', { class: 'signin' }, h('p', { class: 'error' }, err.message),
+        h('button', { type: 'button', onclick: () => signOut(auth) }, 'Выйти')));
+      return;
+    }
+    startSession(db, auth, user, me);
+  });
+  setInterval(() => tickCountdowns(root), 1000);
+}
+
+function stopSession() {
+  if (!session) return;
+  session.unsubscribe.forEach((u) => u());
+  if (session.cardUnsubscribe) session.cardUnsubscribe.forEach((u) => u());
+  session = null;
+}
+
+async function startSession(db, auth, user, me) {
+  const agencies = new Map();
+  try {
+    (await getDocs(collection(db, 'agencies'))).forEach((d) => agencies.set(d.id, d.data()));
+  } catch {
+    // The names are a convenience: ids are shown without them.
+  }
+  const listEl = h('section', { class: 'list', id: 'case-list' });
+  const cardEl = h('section', { class: 'card-pane', id: 'card-pane' },
+    h('p', { class: 'muted' }, 'Выберите обращение в списке слева.'));
+  const notesEl = h('section', { class: 'notes', id: 'notifications' },
+    h('p', { class: 'muted small' }, 'Уведомления: загрузка…'));
+  const agency = me.agency_id ? (agencies.get(me.agency_id) || {}).short_name || me.agency_id : '';
+  const header = h('header', {},
+    h('strong', { class: 'brand' }, 'Отклик'),
+    h('span', { class: 'who', id: 'whoami' }, me.name || user.email || me.uid, ' — ',
+      h('span', { id: 'role' }, ROLE_LABELS[me.role] || me.role), agency ? `, ${agency}` : ''),
+    h('button', { type: 'button', onclick: () => signOut(auth) }, 'Выйти'));
+  root.replaceChildren(header, notesEl, h('main', {}, listEl, cardEl));
+
+  session = { user, me, unsubscribe: [], cardUnsubscribe: [], cases: [], selectedId: null };
+  const s = session;
+  const card = new CaseCard(cardEl, {
+    me, agencies,
+    runCommand: async (caseId, command, body) => api.runCommand(await user.getIdToken(), caseId, command, body),
+  });
+
+  const openCase = (caseId) => {
+    s.cardUnsubscribe.forEach((u) => u());
+    s.selectedId = caseId;
+    listEl.querySelectorAll('tr.case-row').forEach((tr) => tr.classList.toggle('selected', tr.dataset.caseId === caseId));
+    card.show(caseId);
+    s.cardUnsubscribe = [
+      onSnapshot(doc(db, 'cases', caseId), (snap) => {
+        if (snap.exists()) card.update({ id: snap.id, ...snap.data() });
+        else card.missing('Обращение не найдено.');
+      }, (err) => card.missing(readError(err))),
+      onSnapshot(query(collection(db, 'cases', caseId, 'events'), orderBy('version')),
+        (snap) => card.updateEvents(snap.docs.map((d) => d.data())), () => card.updateEvents([])),
+    ];
+  };
+
+  // The live list: curators and supervisors see every case; an agency's staff must filter on their agency
+  // (firestore.rules refuse an unfiltered query). Admins do not read cases.
+  let casesQuery = null;
+  if (me.role === 'curator' || me.role === 'supervisor') {
+    casesQuery = query(collection(db, 'cases'), orderBy('detected_at', 'desc'), limit(100));
+  } else if ((me.role === 'executor' || me.role === 'agency_lead') && me.agency_id) {
+    casesQuery = query(collection(db, 'cases'), where('agency_ids', 'array-contains', me.agency_id),
+      orderBy('detected_at', 'desc'), limit(100));
+  }
+  if (casesQuery) {
+    listEl.replaceChildren(h('p', { class: 'muted' }, 'Загрузка обращений…'));
+    s.unsubscribe.push(onSnapshot(casesQuery, (snap) => {
+      s.cases = snap.docs.map((d) => ({ id: d.id, ...d.data() }));
+      renderList(listEl, s.cases, { selectedId: s.selectedId, onOpen: openCase });
+    }, (err) => listEl.replaceChildren(h('p', { class: 'error' }, readError(err)))));
+  } else {
+    listEl.replaceChildren(h('p', { class: 'muted' }, 'Для вашей роли обращения не показываются.'));
+  }
+
+  s.unsubscribe.push(onSnapshot(
+    query(collection(db, 'notifications'), where('recipient_uid', '==', user.uid), orderBy('created_at', 'desc'), limit(50)),
+    (snap) => renderNotifications(notesEl, snap.docs.map((d) => ({ id: d.id, ...d.data() })), { onOpen: openCase }),
+    (err) => notesEl.replaceChildren(h('p', { class: 'error small' }, `Уведомления: ${readError(err)}`)),
+  ));
+}
+
+start();

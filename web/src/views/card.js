@@ -1,0 +1,302 @@
+// The case card: the message, the deadlines, the audit trail and the actions the person may take now.
+// The app feeds it live snapshots (update / updateEvents); an open action form survives them.
+import { h } from '../dom.js';
+import { formatSamara } from '../format.js';
+import {
+  DEADLINE_STATE_LABELS, EVENT_LABELS, NETWORK_LABELS, ROLE_LABELS, STAGE_LABELS, STATE_LABELS,
+} from '../labels.js';
+import { availableCommands } from '../workflow.js';
+import { countdownEl } from './countdown.js';
+
+const DRAFT_STATUS = {
+  submitted: 'на согласовании', approved: 'согласован', returned: 'возвращён на доработку', published: 'размещён',
+};
+
+// command -> the fields of its form (the body of POST /api/cases/<id>/<command>, besides `version`).
+const FIELDS = {
+  route: [{ name: 'agency_ids', kind: 'agencies', label: 'Органы власти (отметьте в порядке подготовки общего ответа)' }],
+  return_not_competent: [{ name: 'reason', kind: 'textarea', label: 'Причина возврата', required: true }],
+  assign_executor: [{ name: 'executor_uid', kind: 'text', label: 'Идентификатор (uid) исполнителя', required: true }],
+  contribute: [{ name: 'text', kind: 'textarea', label: 'Информация для общего ответа', required: true }],
+  submit_draft: [
+    { name: 'text', kind: 'textarea', label: 'Текст проекта ответа', required: true },
+    { name: 'attachments', kind: 'lines', label: 'Вложения: ссылки, по одной в строке' },
+    { name: 'intermediate', kind: 'checkbox', label: 'Промежуточный ответ (п. 15)' },
+    { name: 'measures_taken', kind: 'textarea', label: 'Принятые меры (повторное сообщение, п. 17)', repeatOnly: true },
+  ],
+  approve: [{ name: 'rating', kind: 'rating', label: 'Оценка качества ответа' }],
+  return_for_rework: [{ name: 'comment', kind: 'textarea', label: 'Замечания', required: true }],
+  publish: [{ name: 'url', kind: 'text', label: 'Ссылка на размещённый ответ', required: true }],
+  link_repeat: [{ name: 'earlier_case_id', kind: 'text', label: 'Номер ранее рассмотренного обращения', required: true }],
+  flag_exclusion: [{ name: 'reason', kind: 'textarea', label: 'Основание (п. 19)', required: true }],
+  confirm_exclusion: [{ name: 'reason', kind: 'textarea', label: 'Основание (п. 19), если нужно уточнить' }],
+  mark_significant: [{ name: 'reason', kind: 'textarea', label: 'Почему сообщение социально значимое', required: true }],
+};
+
+export class CaseCard {
+  constructor(root, { me, agencies, runCommand }) {
+    this.root = root;
+    this.me = me;
+    this.agencies = agencies; // Map id -> {name, short_name}
+    this.runCommand = runCommand; // (caseId, command, body) -> Promise
+    this.caseDoc = null;
+    this.events = [];
+    this.openForm = null; // the command whose form is open
+    this.actionsKey = '';
+    this.body = h('div', { class: 'card-body' });
+    this.actions = h('div', { class: 'actions', id: 'actions' });
+    this.status = h('p', { class: 'status', role: 'status', id: 'action-status' });
+    this.trail = h('div', { class: 'trail' });
+  }
+
+  show(caseId) {
+    this.caseId = caseId;
+    this.caseDoc = null;
+    this.events = [];
+    this.openForm = null;
+    this.actionsKey = '';
+    this.status.textContent = '';
+    this.status.className = 'status';
+    this.body.replaceChildren(h('p', { class: 'muted' }, 'Загрузка…'));
+    this.actions.replaceChildren();
+    this.trail.replaceChildren();
+    this.root.replaceChildren(h('div', { class: 'card', id: 'case-card', dataset: { caseId } },
+      this.body, h('h3', {}, 'Действия'), this.actions, this.status, h('h3', {}, 'Ход рассмотрения'), this.trail));
+  }
+
+  missing(message) {
+    this.body.replaceChildren(h('p', { class: 'error' }, message));
+    this.actions.replaceChildren();
+  }
+
+  update(caseDoc) {
+    this.caseDoc = caseDoc;
+    this.root.querySelector('.card').dataset.state = caseDoc.state;
+    this.body.replaceChildren(...this.renderBody(caseDoc).filter(Boolean));
+    const available = availableCommands(caseDoc, this.me);
+    const key = `${caseDoc.state}|${available.map((a) => a.name).join(',')}`;
+    if (this.openForm && !available.some((a) => a.name === this.openForm)) this.openForm = null;
+    if (!this.openForm && key !== this.actionsKey) {
+      this.actionsKey = key;
+      this.renderActions(available);
+    }
+  }
+
+  updateEvents(events) {
+    this.events = events;
+    this.trail.replaceChildren(this.renderTrail(events));
+  }
+
+  agencyName(id) {
+    const a = this.agencies.get(id);
+    return a ? (a.short_name || a.name) : id;
+  }
+
+  renderBody(c) {
+    const msg = c.message || {};
+    const author = msg.author || {};
+    const draft = (c.drafts || [])[c.drafts ? c.drafts.length - 1 : 0];
+    return [
+      h('div', { class: 'card-head' },
+        h('h2', {}, 'Обращение'),
+        h('span', { class: `state state-${c.state}`, id: 'card-state' }, STATE_LABELS[c.state] || c.state),
+        h('span', { class: 'muted small' }, ` версия ${c.version}`)),
+      h('p', { class: 'muted small mono' }, c.id),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'Сеть'), h('dd', {}, NETWORK_LABELS[msg.network] || msg.network || '—'),
+        h('dt', {}, 'Автор'), h('dd', {}, author.url
+          ? h('a', { href: author.url, target: '_blank', rel: 'noopener noreferrer' }, author.name || author.url)
+          : (author.name || '—')),
+        h('dt', {}, 'Опубликовано'), h('dd', {}, formatSamara(msg.posted_at)),
+        h('dt', {}, 'Выявлено'), h('dd', {}, formatSamara(c.detected_at)),
+        h('dt', {}, 'Органы власти'), h('dd', {}, (c.agency_ids || []).length
+          ? c.agency_ids.map((id) => this.agencyName(id)).join(', ') : 'не направлено'),
+        c.agency_id ? [h('dt', {}, 'Сейчас у органа'), h('dd', {}, this.agencyName(c.agency_id))] : null,
+        c.executor_uid ? [h('dt', {}, 'Исполнитель'), h('dd', { class: 'mono' }, c.executor_uid)] : null,
+        c.repeat_of ? [h('dt', {}, 'Повторное (п. 17)'), h('dd', { class: 'mono' }, c.repeat_of)] : null,
+        c.significant ? [h('dt', {}, 'Социально значимое'), h('dd', {}, c.significant.reason || 'да')] : null,
+        c.exclusion ? [h('dt', {}, 'Отметка п. 19'), h('dd', {}, exclusionText(c.exclusion))] : null),
+      h('div', { class: 'message-text', id: 'card-text' }, msg.text || ''),
+      msg.deleted_at_source ? h('p', { class: 'error small' }, 'Сообщение удалено автором в соцсети.') : null,
+      h('p', {}, msg.url
+        ? h('a', { href: msg.url, target: '_blank', rel: 'noopener noreferrer', id: 'card-original' }, 'Открыть оригинал сообщения')
+        : h('span', { class: 'muted' }, 'Ссылки на оригинал нет'),
+      msg.parent && msg.parent.url ? [' · ', h('a', { href: msg.parent.url, target: '_blank', rel: 'noopener noreferrer' }, 'запись, к которой комментарий')] : null),
+      draft ? h('div', { class: 'draft' },
+        h('h3', {}, `Проект ответа: ${DRAFT_STATUS[draft.status] || draft.status}${draft.intermediate ? ' (промежуточный)' : ''}`),
+        h('div', { class: 'message-text' }, draft.text || ''),
+        draft.review_comment ? h('p', { class: 'small' }, `Замечания: ${draft.review_comment}`) : null) : null,
+      (c.answers || []).length ? h('p', {}, 'Размещённые ответы: ', c.answers.map((a, i) => [i ? ', ' : '',
+        h('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, `${formatSamara(a.at)}${a.intermediate ? ' (промежуточный)' : ''}`)])) : null,
+      h('h3', {}, 'Сроки'),
+      this.renderDeadlines(c.deadlines || {}),
+    ];
+  }
+
+  renderDeadlines(deadlines) {
+    const entries = Object.entries(deadlines).sort(([, a], [, b]) => dueMs(a) - dueMs(b));
+    if (!entries.length) return h('p', { class: 'muted' }, 'Сроков нет');
+    return h('table', { class: 'deadlines', id: 'deadlines' },
+      h('thead', {}, h('tr', {}, ['Этап', 'Срок (Ижевск)', 'Состояние', 'Осталось'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, entries.map(([key, d]) => {
+        const stage = d.stage || key.split(':')[0];
+        const agency = d.agency_id && stage === 'joint_contribution' ? ` — ${this.agencyName(d.agency_id)}` : '';
+        const state = d.state === 'met' && d.met_late ? 'выполнено с опозданием' : (DEADLINE_STATE_LABELS[d.state] || d.state);
+        return h('tr', { class: `deadline-${d.state}` },
+          h('td', {}, `${STAGE_LABELS[stage] || stage}${agency}`),
+          h('td', { class: 'nowrap' }, formatSamara(d.due)),
+          h('td', {}, state),
+          h('td', { class: 'nowrap' }, d.state === 'pending' ? countdownEl(d.due) : ''));
+      })));
+  }
+
+  renderTrail(events) {
+    if (!events.length) return h('p', { class: 'muted' }, 'Событий нет');
+    return h('table', { class: 'events', id: 'events' },
+      h('thead', {}, h('tr', {}, ['№', 'Когда (Ижевск)', 'Событие', 'Кто', 'Состояние', 'Подробности'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, events.map((e) => h('tr', {},
+        h('td', {}, e.version),
+        h('td', { class: 'nowrap' }, formatSamara(e.at)),
+        h('td', {}, EVENT_LABELS[e.type] || e.type),
+        h('td', {}, [ROLE_LABELS[e.actor_role] || e.actor_role || 'система',
+          e.actor_agency_id ? `, ${this.agencyName(e.actor_agency_id)}` : ''].join('')),
+        h('td', {}, e.from_state && e.from_state !== e.to_state
+          ? `${STATE_LABELS[e.from_state] || e.from_state} → ${STATE_LABELS[e.to_state] || e.to_state}`
+          : (STATE_LABELS[e.to_state] || e.to_state || '')),
+        h('td', { class: 'small' }, this.payloadText(e.payload || {}))))));
+  }
+
+  payloadText(p) {
+    const parts = [];
+    if (p.agency_ids) parts.push(`органы: ${p.agency_ids.map((id) => this.agencyName(id)).join(' → ')}`);
+    if (p.reason) parts.push(`основание: ${p.reason}`);
+    if (p.comment) parts.push(`замечания: ${p.comment}`);
+    if (p.rating) parts.push(`оценка: ${p.rating}`);
+    if (p.url) parts.push(`ссылка: ${p.url}`);
+    if (p.earlier_case_id) parts.push(`ранее: ${p.earlier_case_id}`);
+    if (p.executor_uid) parts.push(`исполнитель: ${p.executor_uid}`);
+    return parts.join('; ');
+  }
+
+  renderActions(available) {
+    if (!available.length) {
+      this.actions.replaceChildren(h('p', { class: 'muted' }, 'Для вашей роли в этом состоянии действий нет.'));
+      return;
+    }
+    this.actions.replaceChildren(...available.map((a) => h('button', {
+      type: 'button', class: 'action', dataset: { command: a.name },
+      onclick: () => this.showForm(a),
+    }, a.label)));
+  }
+
+  showForm(action) {
+    this.openForm = action.name;
+    this.status.textContent = '';
+    const fields = (FIELDS[action.name] || []).filter((f) => !f.repeatOnly || (this.caseDoc && this.caseDoc.repeat_of));
+    const readers = [];
+    const controls = fields.map((f) => {
+      const [el, read] = this.fieldControl(f);
+      readers.push([f, read]);
+      return el;
+    });
+    const submit = h('button', { type: 'submit', class: 'primary' }, action.label);
+    const cancel = h('button', { type: 'button', onclick: () => this.closeForm() }, 'Отмена');
+    const form = h('form', {
+      class: 'action-form', dataset: { command: action.name },
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        const body = { version: this.caseDoc.version };
+        for (const [f, read] of readers) {
+          const value = read();
+          if (f.required && (value === '' || (Array.isArray(value) && !value.length))) {
+            this.setStatus(`Заполните поле «${f.label}».`, true);
+            return;
+          }
+          if (value !== undefined) body[f.name] = value;
+        }
+        submit.disabled = true;
+        this.setStatus('Выполняется…', false);
+        try {
+          await this.runCommand(this.caseId, action.name, body);
+          this.setStatus(`Выполнено: ${action.label.toLowerCase()}.`, false);
+          this.closeForm();
+        } catch (err) {
+          this.setStatus(err.message || 'Не удалось выполнить действие.', true);
+          submit.disabled = false;
+        }
+      },
+    }, h('h4', {}, action.label), controls, h('div', { class: 'buttons' }, submit, cancel));
+    this.actions.replaceChildren(form);
+    const first = form.querySelector('input, textarea, select');
+    if (first) first.focus();
+  }
+
+  closeForm() {
+    this.openForm = null;
+    this.actionsKey = '';
+    if (this.caseDoc) this.update(this.caseDoc);
+  }
+
+  setStatus(text, isError) {
+    this.status.textContent = text;
+    this.status.className = `status${isError ? ' error' : ' ok'}`;
+  }
+
+  fieldControl(f) {
+    const id = `f-${f.name}`;
+    if (f.kind === 'agencies') {
+      const order = [];
+      const orderText = h('p', { class: 'small muted', id: 'route-order' });
+      const paint = () => {
+        orderText.textContent = order.length
+          ? `Порядок: ${order.map((a, i) => `${i + 1}. ${this.agencyName(a)}`).join(', ')}` : 'Орган не выбран';
+      };
+      paint();
+      const sorted = [...this.agencies.entries()].sort(([, a], [, b]) => (a.short_name || a.name).localeCompare(b.short_name || b.name, 'ru'));
+      const boxes = sorted.map(([aid, a]) => h('label', { class: 'check', title: a.name },
+        h('input', {
+          type: 'checkbox', value: aid, name: 'agency',
+          onchange: (ev) => {
+            const at = order.indexOf(aid);
+            if (ev.target.checked && at < 0) order.push(aid);
+            if (!ev.target.checked && at >= 0) order.splice(at, 1);
+            paint();
+          },
+        }), ` ${a.short_name || a.name}`));
+      return [h('fieldset', { class: 'agencies' }, h('legend', {}, f.label), h('div', { class: 'agency-grid' }, boxes), orderText),
+        () => [...order]];
+    }
+    if (f.kind === 'checkbox') {
+      const input = h('input', { type: 'checkbox', id, name: f.name });
+      return [h('label', { class: 'check' }, input, ` ${f.label}`), () => input.checked];
+    }
+    if (f.kind === 'rating') {
+      const select = h('select', { id, name: f.name },
+        h('option', { value: '' }, 'без оценки'), [5, 4, 3, 2, 1].map((n) => h('option', { value: String(n) }, String(n))));
+      return [h('div', { class: 'field' }, h('label', { for: id }, f.label), select),
+        () => (select.value ? Number(select.value) : undefined)];
+    }
+    const input = f.kind === 'text'
+      ? h('input', { type: 'text', id, name: f.name, required: Boolean(f.required) })
+      : h('textarea', { id, name: f.name, rows: f.kind === 'lines' ? 3 : 4, required: Boolean(f.required) });
+    const read = f.kind === 'lines'
+      ? () => input.value.split('\n').map((s) => s.trim()).filter(Boolean)
+      : () => {
+        const v = input.value.trim();
+        return f.name === 'measures_taken' && !v ? undefined : v;
+      };
+    return [h('div', { class: 'field' }, h('label', { for: id }, f.label), input), read];
+  }
+}
+
+function dueMs(d) {
+  const t = d && d.due && (typeof d.due.toMillis === 'function' ? d.due.toMillis() : new Date(d.due).getTime());
+  return Number.isFinite(t) ? t : Number.MAX_SAFE_INTEGER;
+}
+
+function exclusionText(x) {
+  if (x.reversed_at) return `возвращено в обработку (основание было: ${x.reason})`;
+  if (x.dismissed_at) return `отметка снята (${x.reason})`;
+  if (x.confirmed_at) return `исключено: ${x.reason}`;
+  return `ожидает решения куратора: ${x.reason}`;
+}

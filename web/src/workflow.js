@@ -1,0 +1,25 @@
+// What the signed-in person may do with a case now: the transition table (labels.js COMMANDS) filtered by
+// role, state and agency, as cases/transitions.py checks it. Pure: tested with node.
+import { COMMANDS } from './labels.js';
+
+export function availableCommands(caseDoc, me) {
+  if (!caseDoc || !me) return [];
+  const agencyRole = me.role === 'executor' || me.role === 'agency_lead';
+  const exclusion = caseDoc.exclusion || null;
+  const openFlag = Boolean(exclusion && !exclusion.confirmed_at && !exclusion.dismissed_at);
+  return Object.entries(COMMANDS)
+    .filter(([, rule]) => rule.roles.includes(me.role) && rule.states.includes(caseDoc.state))
+    .filter(([name]) => {
+      if (agencyRole) {
+        const mine = name === 'flag_exclusion'
+          ? (caseDoc.agency_ids || []).includes(me.agency_id)
+          : caseDoc.agency_id === me.agency_id;
+        if (!mine) return false;
+      }
+      if (name === 'dismiss_exclusion') return openFlag;
+      if (name === 'flag_exclusion') return !openFlag;
+      if (name === 'mark_significant') return !caseDoc.significant;
+      return true;
+    })
+    .map(([name, rule]) => ({ name, label: rule.label }));
+}
