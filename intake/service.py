@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 
 TELEGRAM_TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 OnCreated = Callable[[str, datetime], None]
+# A batch's new cases get their Cloud Tasks from this many threads at once, for at most this long; the
+# cases left over keep their ``unscheduled`` mark and the sweep schedules them (nothing is lost).
+SCHEDULE_THREADS = 8
+SCHEDULE_BUDGET_S = 20.0
 
 
 class CaseOpener(Protocol):
@@ -82,7 +87,8 @@ class IntakeService:
     def __init__(self, store: IntakeStore, clock: Clock, registry: Registry, *, raw_max_bytes: int = 64 * 1024,
                  on_created: OnCreated | None = None, opener: CaseOpener | None = None,
                  parse_vk: VkParser = _parse_vk,
-                 parse_telegram: TelegramParser = _parse_telegram) -> None:
+                 parse_telegram: TelegramParser = _parse_telegram,
+                 schedule_budget_s: float = SCHEDULE_BUDGET_S) -> None:
         self._store = store
         self._clock = clock
         self._registry = registry
@@ -93,6 +99,7 @@ class IntakeService:
         self._opener = opener
         self._parse_vk = parse_vk
         self._parse_telegram = parse_telegram
+        self._schedule_budget_s = schedule_budget_s
 
     # -- the generic monitoring webhook -----------------------------------------------------------
     def ingest_monitoring(self, body: bytes, headers: Mapping[str, str]) -> BatchResult:
@@ -111,14 +118,18 @@ class IntakeService:
             raise BadPayload(f"body source {batch.source_id!r} differs from the header's {source_id!r}",
                              "source_mismatch")
         ref = SourceRef(kind=SourceKind.monitoring, id=source_id, name=source.name)
-        results = []
-        for item in batch.items:
-            if isinstance(item, monitoring.RejectedItem):
-                results.append(ItemResult(index=item.index, external_id=item.external_id,
-                                          outcome=Outcome.rejected, reason=item.reason))
-                continue
-            result = self._apply(item.event, ref, item.raw, now, scope=source_id)
-            results.append(result.model_copy(update={"index": item.index}))
+        results: list[ItemResult] = []
+        created: list[dict[str, Any]] = []
+        try:
+            for item in batch.items:
+                if isinstance(item, monitoring.RejectedItem):
+                    results.append(ItemResult(index=item.index, external_id=item.external_id,
+                                              outcome=Outcome.rejected, reason=item.reason))
+                    continue
+                result = self._apply(item.event, ref, item.raw, now, scope=source_id, created=created)
+                results.append(result.model_copy(update={"index": item.index}))
+        finally:  # an outage mid-batch (503, the sender retries) still schedules what was stored before it
+            self._after_create(created)
         return BatchResult(source_id, results)
 
     # -- VK Callback API ----------------------------------------------------------------------------
@@ -163,7 +174,9 @@ class IntakeService:
 
     # -- one event, whatever the sender ---------------------------------------------------------------
     def _apply(self, event: IntakeEvent, source: SourceRef, raw: str, now: datetime, *, scope: str,
-               agency_id: str | None = None) -> ItemResult:
+               agency_id: str | None = None, created: list[dict[str, Any]] | None = None) -> ItemResult:
+        """Store one event. A case it creates is handed to ``created`` (a batch's after-create step runs
+        once, for all) or, without one, gets its after-create step at once."""
         if isinstance(event, Ignored):
             return ItemResult(outcome=Outcome.ignored, reason=f"event {event.kind!r} is not acted on")
         if isinstance(event, DeletedMessage):
@@ -186,7 +199,10 @@ class IntakeService:
             edit = Edit(message.text, event.edited_at, now)
             outcome = self._store.apply_edit(case, edit, delivery, first_event)
         if outcome is Outcome.created:
-            self._created(case)
+            if created is None:
+                self._created(case)
+            else:
+                created.append(case)
         return ItemResult(external_id=message.external_id, outcome=outcome, case_id=case["id"])
 
     def _delivery(self, network: Network, scope: str, event_id: str | None, case_id: str, kind: str,
@@ -212,6 +228,24 @@ class IntakeService:
             return None
         case.update(fields)
         return first_event
+
+    def _after_create(self, cases: list[dict[str, Any]]) -> None:
+        """The after-create step of a batch's new cases: several at once, within the budget. A batch of
+        500 would otherwise wait for 500 × 5 Cloud Tasks one after another; what the budget leaves is the
+        sweep's (those cases keep ``unscheduled``)."""
+        if len(cases) <= 1:
+            for case in cases:
+                self._created(case)
+            return
+        pool = ThreadPoolExecutor(max_workers=min(SCHEDULE_THREADS, len(cases)), thread_name_prefix="schedule")
+        try:
+            futures = [pool.submit(self._created, case) for case in cases]
+            _, late = wait(futures, timeout=self._schedule_budget_s)
+            if late:
+                log.warning("%d of %d new cases left to the sweep to schedule (budget %.0f s)",
+                            len(late), len(cases), self._schedule_budget_s)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _created(self, case: dict[str, Any]) -> None:
         try:

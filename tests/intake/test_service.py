@@ -266,3 +266,34 @@ def test_telegram_message_then_edit(env: Env) -> None:
     case = next(iter(env.store.cases.values()))
     assert case["source"] == {"kind": "telegram", "id": "otklik_bot", "name": "otklik_bot"}
     assert case["message"]["edits"][0]["text"] == "Когда починят дорогу?"
+
+
+# -- the after-create step of a batch ------------------------------------------------------------------
+def test_a_batchs_new_cases_get_their_after_create_step_once_each(env: Env) -> None:
+    body = batch(*[item(f"wall-7_1_r{n}") for n in range(30)], item("wall-7_1_r0"))
+    results = env.post(body).results
+    assert [r.outcome for r in results].count(Outcome.created) == 30
+    assert sorted(cid for cid, _ in env.created) == sorted(r.case_id for r in results[:30])
+
+
+def test_a_slow_after_create_step_is_cut_at_the_budget_and_left_to_the_sweep(env: Env) -> None:
+    import threading
+    import time
+
+    release = threading.Event()
+    done: list[str] = []
+
+    def slow(case_id: str, at: datetime) -> None:
+        release.wait(5)
+        done.append(case_id)
+
+    service = IntakeService(env.store, fixed_clock(NOW), env.registry, on_created=slow, schedule_budget_s=0.2)
+    body = batch(*[item(f"wall-7_2_r{n}") for n in range(40)])
+    started = time.perf_counter()
+    results = service.ingest_monitoring(body, signed_headers("mon", KEY, body, T)).results
+    elapsed = time.perf_counter() - started
+    release.set()
+    assert [r.outcome for r in results] == [Outcome.created] * 40  # every message is stored all the same
+    assert elapsed < 2  # not 40 slow steps one after another
+    time.sleep(0.2)
+    assert len(done) < 40  # queued steps past the budget were cancelled: the sweep's part
