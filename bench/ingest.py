@@ -249,6 +249,8 @@ def bench(messages: int, threads: int, workdir: Path) -> None:
         print(f"  throughput intake / raw create: {throughput:.2f}x  (target >= 0.5x) "
               f"{'OK' if throughput >= 0.5 else 'MISSED'}")
         print(f"  p95 intake / no-op:             {tail:.2f}x  (target <= 3x)   {'OK' if tail <= 3 else 'MISSED'}")
+        print(f"    (for scale: p95 of the raw commit alone / no-op {results['raw'][2] / results['noop'][2]:.2f}x; "
+              f"p95 intake / raw commit {results['intake'][2] / results['raw'][2]:.2f}x)")
         import_times(env, key)
     finally:
         for svc in reversed(started):
