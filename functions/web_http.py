@@ -31,7 +31,10 @@ def _json(status: int, body: dict[str, object]) -> Response:
 
 def config() -> dict[str, object]:
     """What the browser needs to reach Firebase here: the project, and the emulators when they run."""
-    project = os.environ.get("OTKLIK_PROJECT_ID") or os.environ.get("GOOGLE_CLOUD_PROJECT") or ""
+    from infra.settings import get_settings
+
+    settings = get_settings()  # the project and zone the functions themselves use
+    project = settings.project_id
     auth_host = os.environ.get("FIREBASE_AUTH_EMULATOR_HOST") or None
     firestore_host = os.environ.get("FIRESTORE_EMULATOR_HOST") or None
     emulators = bool(auth_host or firestore_host)
@@ -42,7 +45,7 @@ def config() -> dict[str, object]:
         "authEmulatorHost": auth_host,
         "firestoreEmulatorHost": firestore_host,
         "emulators": emulators,
-        "timeZone": "Europe/Samara",
+        "timeZone": settings.timezone,
     }
 
 

@@ -33,19 +33,24 @@ def _get(path: str) -> Any:
         return app.make_response(local_router(flask.request))
 
 
-def test_web_files_and_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_web_files_and_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                              request: pytest.FixtureRequest) -> None:
     from functions import web_http
+    from infra.settings import get_settings
 
     monkeypatch.setenv("OTKLIK_PROJECT_ID", "demo-web")
     monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080")
     monkeypatch.delenv("OTKLIK_WEB_API_KEY", raising=False)
+    get_settings.cache_clear()
+    request.addfinalizer(get_settings.cache_clear)
     assert _get("/").status_code == 302 and _get("/").location.endswith("/web/")
     assert _get("/web").status_code == 301
     page = _get("/web/")
     assert page.status_code == 200 and 'lang="ru"' in page.get_data(as_text=True)
     config = _get("/web/config.json").get_json()
     assert config["projectId"] == "demo-web" and config["apiKey"] == "demo-key"
+    assert config["timeZone"] == "Europe/Samara"
     assert config["authEmulatorHost"] == "127.0.0.1:9099" and config["firestoreEmulatorHost"] == "127.0.0.1:8080"
     monkeypatch.setitem(web_http.FILES, "app.js", (tmp_path / "missing.js", "text/javascript"))
     missing = _get("/web/app.js")
