@@ -88,6 +88,11 @@ def report(name: str, n_messages: int, wall: float, latencies: list[float]) -> t
     return rate, p50, p95
 
 
+def report_batches(name: str, n_messages: int, wall: float, latencies: list[float]) -> None:
+    print(f"  {name:<38} {n_messages / wall:9.0f} msg/s   p50 {pct(latencies, 0.5) * 1000:7.2f} ms   "
+          f"p95 {pct(latencies, 0.95) * 1000:7.2f} ms per batch")
+
+
 def item(external_id: str) -> dict[str, object]:
     return {"network": "vk", "external_id": external_id, "url": f"https://vk.com/{external_id}",
             "author": {"name": "Иван Петров", "url": "https://vk.com/id1"},
@@ -230,17 +235,16 @@ def bench(messages: int, threads: int, workdir: Path) -> None:
         size = 50
         wall, lat = run_threads(messages // size, threads, lambda n, s: post(
             body_for([f"b{size}-{run_id}-{n}-{i}" for i in range(size)]), s))
-        print(f"  {'intake, batches of 50 (per message)':<38} {messages / wall:9.0f} msg/s   "
-              f"p50 {pct(lat, 0.5) * 1000:7.2f} ms   p95 {pct(lat, 0.95) * 1000:7.2f} ms per batch")
+        report_batches("intake, batches of 50 (per message)", messages, wall, lat)
 
         few = max(messages // 4, 50)
         run_threads(20, threads, lambda n, s: post(body_for([f"fwarm-{run_id}-{n}"]), s, full_url))
         full_rate, _, full_p95 = report("with Cloud Tasks (5 tasks per case)", few, *run_threads(
             few, threads, lambda n, s: post(body_for([f"full-{run_id}-{n}"]), s, full_url)))
-        wall, lat = run_threads(max(few // size, 2), threads, lambda n, s: post(
+        batches = max(few // size, 2)
+        wall, lat = run_threads(batches, threads, lambda n, s: post(
             body_for([f"fb{size}-{run_id}-{n}-{i}" for i in range(size)]), s, full_url))
-        print(f"  {'with Cloud Tasks, batches of 50':<38} {max(few // size, 2) * size / wall:9.0f} msg/s   "
-              f"p50 {pct(lat, 0.5) * 1000:7.2f} ms   p95 {pct(lat, 0.95) * 1000:7.2f} ms per batch")
+        report_batches("with Cloud Tasks, batches of 50", batches * size, wall, lat)
         print(f"  (not targets: {full_rate / results['raw'][0]:.2f}x raw create, p95 {full_p95 / results['noop'][2]:.1f}x "
               "no-op; the local Tasks emulator's create slows as its in-memory queue grows)")
 
