@@ -4,6 +4,7 @@ Debian's Chromium against the whole local stack with the demo data (sign in, liv
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -207,3 +208,26 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
         finally:
             browser.close()
     print(f"screenshots: {shots}")  # noqa: T201
+
+
+def test_the_clients_labels_and_command_table_mirror_the_workflow() -> None:
+    """web/src/labels.js copies the workflow's states, roles, stages, events and transition table (for
+    buttons and labels without a round trip): this keeps the copy equal to cases/."""
+    from cases.events import CaseEvent
+    from cases.model import CaseState, DeadlineState, Role, Stage
+    from cases.transitions import TRANSITIONS
+
+    script = ("import * as L from './web/src/labels.js';"
+              "console.log(JSON.stringify(Object.fromEntries(Object.entries(L))));")
+    run = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    js = json.loads(run.stdout)
+    assert set(js["STATE_LABELS"]) == {s.value for s in CaseState}
+    assert set(js["ROLE_LABELS"]) == {r.value for r in Role}
+    assert set(js["STAGE_LABELS"]) == {s.value for s in Stage}
+    assert set(js["DEADLINE_STATE_LABELS"]) == {s.value for s in DeadlineState}
+    events = {cls.model_fields["type"].default for cls in CaseEvent.__subclasses__()}
+    assert set(js["EVENT_LABELS"]) == events
+    assert {name: (sorted(rule["roles"]), sorted(rule["states"])) for name, rule in js["COMMANDS"].items()} == {
+        name: (sorted(rule.roles), sorted(rule.sources)) for name, rule in TRANSITIONS.items()}
