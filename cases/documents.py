@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from cases.events import CaseEvent
-from cases.model import Case
+from cases.model import Case, provisional_years
 from cases.routing import detect
 from cases.schedule import DuePlanner
 from deadlines.schedule import wakeup_task
@@ -30,8 +30,8 @@ def case_from_doc(doc: Mapping[str, Any]) -> Case:
 
 
 def started_keys(events: list[CaseEvent]) -> set[str]:
-    """The deadlines these events started (or restarted): the ones that need new Cloud Tasks."""
-    return {change.key for event in events for change in event.deadlines if change.change == "started"}
+    """The deadlines these events started, restarted or moved: the ones that need new Cloud Tasks."""
+    return {change.key for event in events for change in event.deadlines if change.change in ("started", "recomputed")}
 
 
 def stored_deadlines(case: Case, events: list[CaseEvent], policy: WarningPlanner) -> dict[str, dict[str, Any]]:
@@ -40,6 +40,8 @@ def stored_deadlines(case: Case, events: list[CaseEvent], policy: WarningPlanner
     stored: dict[str, dict[str, Any]] = {}
     for key, deadline in case.deadlines.items():
         entry = deadline.model_dump(mode="python", exclude_none=True)
+        if not entry.get("provisional_years"):
+            entry.pop("provisional_years", None)  # absent: final
         if key in started:
             fresh = deadline_entry(entry["stage"], deadline.due, policy, deadline.agency_id, deadline.started_at)
             for stale in ("warn_at", "warned", "warned_at", "warn_task", "task", "missed_at", "escalation"):
@@ -65,6 +67,7 @@ def case_fields(case: Case, events: list[CaseEvent], policy: WarningPlanner, bas
             deadlines[wakeup.key][field] = wakeup_task(case.id, wakeup, base_url).name
     doc["deadlines"] = deadlines
     doc["next_due"] = owed[0].at if owed else None  # deadlines.wakeups.next_wakeup, computed once
+    doc["provisional_years"] = provisional_years(case) or None  # what the recomputation queries
     doc["state"] = case.state.value
     if any(wakeup.key in started for wakeup in owed):
         doc["unscheduled"] = True
@@ -80,16 +83,19 @@ def new_case_fields(case_id: str, detected_at: datetime, policy: SlaPlanner,
     """A new case (§6): the workflow's fields to create with the message (state ``detected``, version 1,
     the §8/§10/§11 deadlines with their task names, ``next_due``, ``unscheduled``) and its first event."""
     case, events = detect(case_id, detected_at, policy)
-    return case_fields(case, events, policy, base_url), event_doc(events[0], case.agency_ids)
+    fields = {k: v for k, v in case_fields(case, events, policy, base_url).items()
+              if v is not None or k != "provisional_years"}
+    return fields, event_doc(events[0], case.agency_ids)
 
 
 def firestore_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Absent rather than null where the sweep's query looks (``next_due``)."""
+    """Absent rather than null where the sweep's queries look (``next_due``, ``provisional_years``)."""
     from google.cloud.firestore import DELETE_FIELD
 
     out = dict(fields)
-    if out.get("next_due") is None:
-        out["next_due"] = DELETE_FIELD
+    for name in ("next_due", "provisional_years"):
+        if out.get(name) is None:
+            out[name] = DELETE_FIELD
     return out
 
 

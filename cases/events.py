@@ -19,14 +19,17 @@ class DeadlineChange(BaseModel):
     model_config = ConfigDict(frozen=True, use_enum_values=True)
     key: str
     stage: Stage
-    change: Literal["started", "met", "cancelled"]
+    change: Literal["started", "met", "cancelled", "recomputed"]
     due: AwareDatetime
     agency_id: str | None = None
     met_late: bool = False  # for "met": done after the due moment
+    provisional_years: list[int] = Field(default_factory=list)  # for "started"/"recomputed"
 
 
 class CaseEvent(BaseModel):
-    model_config = ConfigDict(frozen=True, use_enum_values=True)
+    # defer_build: each event type's validator is built when first used, not when a cold instance
+    # imports the module (intake only ever makes CaseDetected)
+    model_config = ConfigDict(frozen=True, use_enum_values=True, defer_build=True)
     type: str
     case_id: str
     version: int  # the case version this event produced: the event's sequence number
@@ -139,6 +142,15 @@ class ExclusionReversed(CaseEvent):
     type: Literal["ExclusionReversed"] = "ExclusionReversed"
 
 
+class DeadlinesRecomputed(CaseEvent):
+    """Pending deadlines planned again by the system. payload: reason ("calendar_published": their
+    provisional years now have a decree or an imported calendar; "deadlines_restored": a case stored
+    without deadlines got them), years, calendar (the source of the year's calendar), error (restored:
+    why they were missing), changes [{key, stage, old_due, new_due}]"""
+
+    type: Literal["DeadlinesRecomputed"] = "DeadlinesRecomputed"
+
+
 class MarkedSignificant(CaseEvent):
     """§22. payload: reason"""
 
@@ -150,7 +162,7 @@ EVENT_TYPES: dict[str, type[CaseEvent]] = {
     for cls in (
         CaseDetected, Routed, ReturnedNotCompetent, Accepted, ExecutorAssigned, ContributionMade,
         DraftSubmitted, Approved, ReturnedForRework, Published, Closed, RepeatLinked, ExclusionFlagged,
-        ExclusionDismissed, ExclusionConfirmed, ExclusionReversed, MarkedSignificant,
+        ExclusionDismissed, ExclusionConfirmed, ExclusionReversed, MarkedSignificant, DeadlinesRecomputed,
     )
 }
 

@@ -83,6 +83,9 @@ class Deadline(_Frozen):
     started_at: AwareDatetime
     met_at: AwareDatetime | None = None
     met_late: bool = False
+    # Years without a government decree that this due moment was computed over: it may still move, and
+    # is recomputed when those years are published (``recompute_deadlines``). Empty: final.
+    provisional_years: list[int] = Field(default_factory=list)
     task: str | None = None  # Cloud Task name, set by the scheduler adapter
     warned: bool = False  # set by the escalation handler
     warned_at: AwareDatetime | None = None  # set by the escalation handler
@@ -221,6 +224,11 @@ def pending_deadlines(case: Case) -> dict[str, Deadline]:
     """Pending deadlines, earliest first."""
     pending = [(k, d) for k, d in case.deadlines.items() if d.state == DeadlineState.pending]
     return dict(sorted(pending, key=lambda kd: (kd[1].due, kd[0])))
+
+
+def provisional_years(case: Case) -> list[int]:
+    """The years the case's pending deadlines wait for: what the recomputation looks for."""
+    return sorted({y for d in case.deadlines.values() if d.state == DeadlineState.pending for y in d.provisional_years})
 
 
 def next_due(case: Case) -> datetime | None:

@@ -21,6 +21,10 @@ from cases.model import Deadline, DeadlineState, Stage
 class DuePlanner(Protocol):
     def due(self, stage: str, start: datetime) -> datetime: ...
 
+    def provisional_years(self, stage: str, *moments: datetime) -> tuple[int, ...]:
+        """Years without a government decree between the earliest and latest of `moments`."""
+        ...
+
 
 class Ledger:
     """A working copy of a case's deadlines for one command; it records every change it makes."""
@@ -31,16 +35,32 @@ class Ledger:
         self._planner = planner
 
     def start(self, key: str, stage: Stage, now: datetime, agency_id: str | None = None) -> Deadline:
-        base = self.deadlines[Stage.answer].due if stage is Stage.draft else now
-        return self.start_at(key, stage, self._plan(stage, base), now, agency_id)
+        due, years = self._plan(stage, now)
+        return self.start_at(key, stage, due, now, agency_id, years)
 
-    def start_at(self, key: str, stage: Stage, due: datetime, now: datetime, agency_id: str | None) -> Deadline:
+    def start_at(self, key: str, stage: Stage, due: datetime, now: datetime, agency_id: str | None,
+                 provisional_years: tuple[int, ...] = ()) -> Deadline:
         key = str(key)
         self.cancel(key)  # a pending round being replaced is cancelled, never silently lost
-        deadline = Deadline(stage=stage, due=due, started_at=now, agency_id=agency_id)
+        deadline = Deadline(stage=stage, due=due, started_at=now, agency_id=agency_id,
+                            provisional_years=list(provisional_years))
         self.deadlines[key] = deadline
         self._record(key, deadline, "started")
         return deadline
+
+    def recompute(self, key: str) -> Deadline | None:
+        """Plan a pending deadline again from its own start (its provisional years were published);
+        returns the deadline as it was, or None if it is not pending. A moved due moment is recorded as a
+        ``recomputed`` change (it needs new Cloud Tasks); years alone change silently."""
+        key = str(key)
+        old = self.deadlines.get(key)
+        if old is None or old.state != DeadlineState.pending:
+            return None
+        due, years = self._plan(old.stage, old.started_at)
+        self.deadlines[key] = old.model_copy(update={"due": due, "provisional_years": list(years)})
+        if due != old.due:
+            self._record(key, self.deadlines[key], "recomputed")
+        return old
 
     def meet(self, key: str, now: datetime) -> None:
         """Done. A missed deadline stays missed (the miss is a fact for §21) but gets its ``met_at``."""
@@ -65,13 +85,16 @@ class Ledger:
     def cancel_pending(self) -> list[str]:
         return [key for key in list(self.deadlines) if self.cancel(key)]
 
-    def _plan(self, stage: Stage, start: datetime) -> datetime:
+    def _plan(self, stage: Stage, started_at: datetime) -> tuple[datetime, tuple[int, ...]]:
+        """The due moment of a stage whose clock started at `started_at`, and its provisional years. The
+        draft (§11) is counted back from the answer deadline, so it inherits that deadline's years."""
         if self._planner is None:
             raise TypeError("this command starts deadlines: it needs a planner")
-        due = self._planner.due(stage.value, start)
+        base = self.deadlines[Stage.answer].due if stage is Stage.draft else started_at
+        due = self._planner.due(stage.value, base)
         if due.tzinfo is None:
             raise ValueError(f"the planner returned a naive datetime for {stage}")
-        return due
+        return due, tuple(self._planner.provisional_years(stage.value, started_at, base, due))
 
     def _record(self, key: str, deadline: Deadline, change: str) -> None:
         self.changes.append(
@@ -83,6 +106,7 @@ class Ledger:
                     "due": deadline.due,
                     "agency_id": deadline.agency_id,
                     "met_late": deadline.met_late,
+                    "provisional_years": deadline.provisional_years if change in ("started", "recomputed") else [],
                 }
             )
         )

@@ -14,10 +14,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cases.api_models import COMMANDS
+from cases.apply import Result
 from cases.documents import new_case_fields, started_keys
 from cases.errors import Invalid, NotFound
-from cases.model import Actor
+from cases.model import Actor, Case
 from cases.repository import Committed, FirestoreCases
 from deadlines.policy import SlaPolicy
 from deadlines.schedule import schedule_deadlines
@@ -25,6 +25,13 @@ from infra.clock import Clock
 from infra.tasks import TaskQueue, TasksUnavailable
 
 log = logging.getLogger(__name__)
+
+
+Replan = Callable[[Case, datetime, SlaPolicy], Result | None]
+
+
+class Unchanged(Exception):  # noqa: N818 - a signal that aborts the transaction, not an error
+    """A system command found nothing to change: its transaction writes nothing."""
 
 
 class BadBody(Exception):
@@ -46,6 +53,8 @@ class CaseService:
     agencies: Callable[[], set[str]]
 
     def execute(self, case_id: str, actor: Actor, command: str, body: dict[str, Any]) -> Committed:
+        from cases.api_models import COMMANDS  # the staff API's models: not loaded by intake's cold start
+
         spec = COMMANDS.get(command)
         if spec is None:
             raise NotFound(f"Нет такого действия: {command}. Доступны: {', '.join(sorted(COMMANDS))}.")
@@ -80,6 +89,24 @@ class CaseService:
         except TasksUnavailable as err:
             log.warning("Cloud Tasks unavailable after committing case %s; the sweep will schedule: %s",
                         case_id, err)
+
+    def replan(self, case_id: str, plan: Replan) -> Committed | None:
+        """A system command (``cases.replanning``) in its own transaction, then the tasks of the deadlines
+        it moved or started; None when it had nothing to change."""
+        now, policy = self.clock(), self.policy()
+
+        def apply(case: Case) -> Result:
+            result = plan(case, now, policy)
+            if result is None:
+                raise Unchanged(case_id)
+            return result
+
+        try:
+            committed = self.cases.execute(case_id, None, apply)
+        except Unchanged:
+            return None
+        self.schedule(case_id, committed.fields, started_keys(committed.events))
+        return committed
 
     def new_case(self, case_id: str, detected_at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
         """The workflow's fields of a new case and its first audit event, for intake's atomic create."""

@@ -27,17 +27,29 @@ def ttl_cached(load: Callable[[], T], ttl_s: float = CACHE_TTL_S) -> Callable[[]
 
 
 def _load_policy() -> SlaPolicy:
-    """The default table (DESIGN.md), with the administrator's ``settings/sla`` over it when present."""
+    """The SLA policy over the production calendar of the calendar directory (``OTKLIK_CALENDAR_DIR``):
+    Firestore's ``settings/sla`` when the admin has set one, else the file ``OTKLIK_SLA_FILE``, else the
+    regulation's table (docs/deadlines.md)."""
+    import json
+    from pathlib import Path
+
     from deadlines.calendar import load_calendar
     from deadlines.policy import default_policy
-    from deadlines.settings import policy_from_settings
     from infra.firestore import firestore_client
+    from infra.settings import get_settings
 
-    calendar = load_calendar()
+    settings = get_settings()
+    calendar = load_calendar(settings.calendar_dir or None)
     snap = firestore_client().collection("settings").document("sla").get(timeout=10)
     if snap.exists:
-        return policy_from_settings(snap.to_dict() or {}, base=calendar)
-    return default_policy(calendar)
+        document = snap.to_dict() or {}
+    elif settings.sla_file:
+        document = json.loads(Path(settings.sla_file).read_text(encoding="utf-8"))
+    else:
+        return default_policy(calendar)
+    from deadlines.settings import policy_from_settings  # only when there is a document to read
+
+    return policy_from_settings(document, base=calendar)
 
 
 def _load_agencies() -> set[str]:
@@ -78,12 +90,17 @@ def _built() -> CaseService:
     )
 
 
-def build(clock: Any = None, queue: Any = None) -> CaseService:
-    """A service like the built one, with another clock or task queue (tests, benchmarks)."""
+def build(clock: Any = None, queue: Any = None, policy: Callable[[], SlaPolicy] | None = None) -> CaseService:
+    """A service like the built one, with another clock, task queue or policy (tests, benchmarks)."""
     from dataclasses import replace
 
+    from cases.repository import FirestoreCases
+    from infra.firestore import firestore_client
+
     base = _built()
-    return replace(base, clock=clock or base.clock, queue=queue or base.queue)
+    cases = base.cases if policy is None else FirestoreCases(firestore_client, policy, base.base_url)
+    return replace(base, clock=clock or base.clock, queue=queue or base.queue, policy=policy or base.policy,
+                   cases=cases)
 
 
 def reset() -> None:

@@ -1,7 +1,7 @@
 """Working time and regulatory deadlines (decree §8-§16): a pure engine over one calendar value.
 
-Light on purpose: importing the package loads neither `holidays` nor pydantic; `deadlines.policy`
-(pydantic) is imported on its own.
+Light on purpose: importing the package loads neither `holidays` nor pydantic nor an XML parser;
+`deadlines.policy` (pydantic) and `deadlines.xmlcalendar` (the official file format) are imported on their own.
 """
 
 from deadlines.calendar import Calendar, default_calendar, load_calendar
@@ -14,7 +14,6 @@ from deadlines.worktime import (
     subtract_working,
     working_minutes_between,
 )
-from deadlines.xmlcalendar import load_xmlcalendar
 
 __all__ = [
     "Calendar",
@@ -28,7 +27,6 @@ __all__ = [
     "default_calendar",
     "is_working_time",
     "load_calendar",
-    "load_xmlcalendar",
     "subtract_working",
     "working_minutes_between",
 ]

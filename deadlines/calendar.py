@@ -7,23 +7,34 @@ production calendar; pre-holiday days are one hour shorter (Labour Code art. 95)
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deadlines.errors import CalendarError, MissingYearError
-from deadlines.facts import DayKind, DayOverride, YearFacts, builtin_facts, builtin_years
+from deadlines.facts import FIRST_YEAR, LAST_YEAR, DayKind, DayOverride, YearFacts, builtin_facts
 from deadlines.week import DEFAULT_WEEK, DaySchedule, Week, validate_week
 
 if TYPE_CHECKING:
     from deadlines.timeline import Timeline
 
 DEFAULT_ZONE = "Europe/Samara"  # Izhevsk time
-DEFAULT_OVERRIDES_DIR = Path(".state/calendar-overrides")  # relative to the working directory
+# The calendar directory is a setting (``OTKLIK_CALENDAR_DIR``, also read by ``infra.settings``); this
+# default, relative to the working directory, is the local stack's.
+CALENDAR_DIR_ENV = "OTKLIK_CALENDAR_DIR"
+DEFAULT_OVERRIDES_DIR = Path(".state/calendar-overrides")
+
+
+def calendar_dir(value: str | Path | None = None) -> Path:
+    """The calendar directory: `value` if given, else ``$OTKLIK_CALENDAR_DIR``, else the local default."""
+    if value is not None and str(value):
+        return Path(value)
+    return Path(os.environ.get(CALENDAR_DIR_ENV) or DEFAULT_OVERRIDES_DIR)
 
 
 @dataclass(frozen=True)
@@ -65,11 +76,12 @@ class Calendar:
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise CalendarError(f"unknown time zone {self.zone!r}") from exc
 
-    @cached_property
-    def data_years(self) -> frozenset[int]:
-        """Years with production-calendar data; computations outside them raise MissingYearError."""
-        years = builtin_years() if self.use_builtin else frozenset()
-        return years | {f.year for f in self.imported}
+    def has_year(self, year: int) -> bool:
+        """Whether this calendar can compute in `year`: an imported year, or any year the built-in
+        calendar covers (2013-2199, provisional where no decree is known)."""
+        if any(f.year == year for f in self.imported):
+            return True
+        return self.use_builtin and FIRST_YEAR <= year <= LAST_YEAR
 
     def facts(self, year: int) -> YearFacts:
         """The production calendar of a year, overrides applied; MissingYearError without data."""
@@ -78,12 +90,22 @@ class Calendar:
             return cached
         base = next((f for f in self.imported if f.year == year), None)
         if base is None:
-            if year not in self.data_years:
+            if not self.has_year(year):
                 raise MissingYearError(year)
             base = builtin_facts(year)
         result = base.with_overrides(self.overrides)
         self._cache[f"facts:{year}"] = result
         return result
+
+    def is_provisional(self, year: int) -> bool:
+        """No government decree and no imported calendar for `year`: computed by statute alone."""
+        return self.facts(year).provisional
+
+    def provisional_years(self, *moments: datetime) -> tuple[int, ...]:
+        """The provisional years from the earliest to the latest of `moments` (local years, inclusive):
+        a deadline computed between them may move once those years are decreed."""
+        years = [m.astimezone(self.tz).year for m in moments]
+        return tuple(y for y in range(min(years), max(years) + 1) if self.is_provisional(y))
 
     def day_kind(self, day: date) -> DayKind:
         """The production-calendar kind of a date (five-day week)."""
@@ -117,7 +139,7 @@ class Calendar:
         Built-in years without overrides are known to be sound (tests), so loading stays cheap.
         """
         touched = {f.year for f in self.imported} | {o.day.year for o in self.overrides}
-        for year in sorted(touched & self.data_years):
+        for year in sorted(y for y in touched if self.has_year(y)):
             if not self.timeline().year_table(year).starts:
                 raise CalendarError(f"{year} has no working time at all in this calendar")
         return self
@@ -138,7 +160,7 @@ def shorten(intervals: DaySchedule, minutes: int) -> DaySchedule:
 
 
 def default_calendar() -> Calendar:
-    """Europe/Samara, Mon-Fri 09:00-13:00 and 14:00-18:00, built-in production calendar 2018-2026."""
+    """Europe/Samara, Mon-Fri 09:00-13:00 and 14:00-18:00, the built-in production calendar."""
     return Calendar()
 
 
@@ -147,16 +169,17 @@ def load_calendar(
 ) -> Calendar:
     """The built-in calendar plus every overrides file in `overrides_dir`.
 
-    Default directory: `.state/calendar-overrides` under the working directory (missing is fine).
+    Default directory: ``calendar_dir()`` (``$OTKLIK_CALENDAR_DIR`` or `.state/calendar-overrides` under
+    the working directory; missing is fine).
     Files (`*.json`, written by `python -m deadlines import-calendar`) hold either a complete imported
     year, which replaces the built-in year, or ad-hoc overrides (regional holidays, transfers).
     """
-    from deadlines.xmlcalendar import read_overrides_file
-
-    directory = Path(overrides_dir) if overrides_dir is not None else DEFAULT_OVERRIDES_DIR
+    directory = calendar_dir(overrides_dir)
     imported: list[YearFacts] = []
     overrides: list[DayOverride] = []
     for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+        from deadlines.xmlcalendar import read_overrides_file
+
         content = read_overrides_file(path)
         if isinstance(content, YearFacts):
             imported.append(content)

@@ -4,9 +4,13 @@
     python -m deadlines add --from 2024-04-26T17:30:00+04:00 --hours 4
     python -m deadlines add --from 2024-04-26T17:30:00+04:00 --working-days 2 --policy end_of_day
     python -m deadlines subtract --from 2024-04-27T12:00:00+04:00 --hours 4
-    python -m deadlines year 2024
-    python -m deadlines import-calendar 2027.xml [--out PATH]
+    python -m deadlines year 2028
+    python -m deadlines import-calendar 2028.xml [--out PATH]
+    python -m deadlines decrees [--write]
 
+The calendar directory is ``--calendar-dir``, else ``$OTKLIK_CALENDAR_DIR``, else `.state/calendar-overrides`;
+the SLA policy is ``--settings``, else ``$OTKLIK_SLA_FILE``, else the regulation's table. A deadline or a
+year computed without a government decree is reported as provisional, with the reason.
 Imports stay light: pydantic is loaded only for `due` and `--settings`.
 """
 
@@ -14,16 +18,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deadlines.calendar import DEFAULT_OVERRIDES_DIR, Calendar, load_calendar
+from deadlines.calendar import CALENDAR_DIR_ENV, DEFAULT_OVERRIDES_DIR, Calendar, calendar_dir, load_calendar
 
 if TYPE_CHECKING:
     from deadlines.worktime import DaysPolicy
+
+SLA_FILE_ENV = "OTKLIK_SLA_FILE"  # the same setting as ``infra.settings.Settings.sla_file``
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,9 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m deadlines", description="Working time and deadlines.")
-    parser.add_argument("--overrides-dir", type=Path, default=DEFAULT_OVERRIDES_DIR,
-                        help=f"imported calendars and overrides (default {DEFAULT_OVERRIDES_DIR})")
-    parser.add_argument("--settings", type=Path, help="a JSON file with the settings/sla document")
+    parser.add_argument("--calendar-dir", "--overrides-dir", dest="overrides_dir", type=Path, default=None,
+                        help=f"imported calendars and overrides (default ${CALENDAR_DIR_ENV}, "
+                             f"else {DEFAULT_OVERRIDES_DIR})")
+    parser.add_argument("--settings", type=Path, default=os.environ.get(SLA_FILE_ENV) or None,
+                        help=f"a JSON file with the settings/sla document (default ${SLA_FILE_ENV})")
     commands = parser.add_subparsers(dest="command", required=True)
 
     due = commands.add_parser("due", help="every deadline derivable from a detection")
@@ -58,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--out", type=Path, help="default: <overrides-dir>/<YEAR>.json")
     imp.set_defaults(handler=_import)
+
+    decrees = commands.add_parser("decrees", help="the holidays package's decrees against the shipped data")
+    decrees.add_argument("--write", action="store_true", help="regenerate deadlines/data/decrees.json")
+    decrees.set_defaults(handler=_decrees)
     return parser
 
 
@@ -105,16 +118,33 @@ def _calendar(args: argparse.Namespace) -> tuple[Calendar, DaysPolicy]:
 
 
 def _due(args: argparse.Namespace) -> dict[str, Any]:
-    from deadlines.policy import due_dates_for_detection
+    from deadlines.policy import detection_deadlines
 
     policy = _policy(args)
-    due = due_dates_for_detection(policy, args.detected)
-    return {
+    due = detection_deadlines(policy, args.detected)
+    years = sorted({y for _, stage_years in due.values() for y in stage_years})
+    result = {
         "detected": args.detected.astimezone(policy.agency_calendar.tz).isoformat(),
         "days_policy": policy.days_policy,
-        "due": {str(stage): moment.isoformat() for stage, moment in due.items()},
-        "warning": {str(stage): policy.warning_at(stage, moment).isoformat() for stage, moment in due.items()},
+        "due": {str(stage): moment.isoformat() for stage, (moment, _) in due.items()},
+        "warning": {str(stage): policy.warning_at(stage, moment).isoformat() for stage, (moment, _) in due.items()},
+        "provisional": {str(stage): bool(stage_years) for stage, (_, stage_years) in due.items()},
     }
+    if years:
+        result["provisional_years"] = years
+        result["why"] = provisional_reason(years)
+    return result
+
+
+def provisional_reason(years: list[int]) -> str:
+    """Why a year or a deadline is provisional, and what to do about it."""
+    named = ", ".join(map(str, years))
+    first = years[0]
+    return (f"no government decree on days off is known for {named} (neither in the installed holidays package "
+            f"nor imported): computed by the Labour Code alone (art. 112 holidays, a weekend holiday moved to "
+            f"the next working day, art. 95 pre-holiday days); the decree may move days off. Import the official "
+            f"calendar when it is published: python -m deadlines import-calendar {first}.xml; pending deadlines "
+            f"are then recomputed by the sweep")
 
 
 def _add(args: argparse.Namespace) -> dict[str, Any]:
@@ -145,7 +175,10 @@ def _moved(args: argparse.Namespace, cal: Calendar, result: datetime, amount: di
 def _year(args: argparse.Namespace) -> dict[str, Any]:
     from deadlines.yearstats import year_summary
 
-    return year_summary(load_calendar(args.overrides_dir), args.year)
+    summary = year_summary(load_calendar(args.overrides_dir), args.year)
+    if summary["provisional"]:
+        summary["why"] = provisional_reason([args.year])
+    return summary
 
 
 def _import(args: argparse.Namespace) -> dict[str, Any]:
@@ -153,7 +186,7 @@ def _import(args: argparse.Namespace) -> dict[str, Any]:
     from deadlines.yearstats import count_days
 
     facts = load_xmlcalendar(args.file)
-    out: Path = args.out or args.overrides_dir / f"{facts.year}.json"
+    out: Path = args.out or calendar_dir(args.overrides_dir) / f"{facts.year}.json"
     cal = Calendar(imported=(facts,), use_builtin=False).validate()  # trial computation before writing
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(facts_to_json(facts), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -167,6 +200,19 @@ def _import(args: argparse.Namespace) -> dict[str, Any]:
         "working_hours_40h_week": 8 * counts["working"] - counts["shortened"],
         "working_weekend_days": sorted(d.isoformat() for d in facts.working),
     }
+
+
+def _decrees(args: argparse.Namespace) -> dict[str, Any]:
+    from deadlines.decrees import DATA, dumps, generate
+
+    content = generate()
+    shipped = json.loads(DATA.read_text(encoding="utf-8"))
+    result = {"installed_holidays": content["holidays_version"], "installed_years": [int(y) for y in content["years"]],
+              "shipped_holidays": shipped["holidays_version"], "same": shipped["years"] == content["years"]}
+    if args.write:
+        DATA.write_text(dumps(content), encoding="utf-8")
+        result["written"] = str(DATA)
+    return result
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,11 +8,12 @@ class CalendarError(ValueError):
 
 
 class MissingYearError(CalendarError):
-    """A computation reached a year for which no production calendar is known."""
+    """A computation reached a year the calendar cannot know: before 2013 or after 2199 without an imported
+    calendar, or any year but the imported ones in a calendar without the built-in data."""
 
     def __init__(self, year: int) -> None:
         super().__init__(
-            f"no production-calendar data for {year}: import the official calendar for {year} "
-            f"(python -m deadlines import-calendar {year}.xml) before computing deadlines in it"
+            f"no production-calendar data for {year}: the built-in calendar covers 2013-2199; import the "
+            f"official calendar for {year} (python -m deadlines import-calendar {year}.xml) to compute in it"
         )
         self.year = year

@@ -1,25 +1,25 @@
 """The production calendar as facts per year: explicit days off, working weekend days, shortened days.
 
-Built-in facts come from the `holidays` package (federal holidays, transfers, working Saturdays) plus the
-project's own data files (pre-holiday shortened days, which no package has, Labour Code art. 95; and
-corrections where the package disagrees with the official calendar). Imported facts (the official
-xmlcalendar file of a year) replace the built-in ones for that year.
+Three sources, the first that has the year wins: an imported official calendar (the xmlcalendar file of a
+year, ``deadlines.xmlcalendar``); the government's decree as the `holidays` package carries it
+(``deadlines.decrees``); the Labour Code alone (``deadlines.statute``), which makes the year provisional.
+Pre-holiday shortened days are in no package: they are derived by art. 95 (``deadlines.statute``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from pathlib import Path
-from typing import Any
 
-from deadlines.errors import CalendarError
+from deadlines.decrees import FIRST_YEAR
+from deadlines.errors import CalendarError, MissingYearError
+from deadlines.statute import shortened_days, statutory_days_off
 
-_DATA = Path(__file__).resolve().parent / "data"
+LAST_YEAR = 2199  # far enough; it bounds a runaway computation
+PROVISIONAL_SOURCE = "statute: no government decree known, provisional"
 
 
 class DayKind(StrEnum):
@@ -44,7 +44,8 @@ class YearFacts:
 
     `off`: days off that are not an ordinary Saturday/Sunday, or holidays on any day;
     `working`: Saturdays/Sundays that are working days; `shortened`: working days one hour shorter.
-    Any other Saturday or Sunday is a day off, any other weekday a full working day.
+    Any other Saturday or Sunday is a day off, any other weekday a full working day. `provisional`: no
+    government decree is known for the year, so its days off may still move.
     """
 
     year: int
@@ -52,6 +53,7 @@ class YearFacts:
     working: frozenset[date] = frozenset()
     shortened: frozenset[date] = frozenset()
     source: str = "builtin"
+    provisional: bool = False
 
     def __post_init__(self) -> None:
         for day in self.off | self.working | self.shortened:
@@ -86,46 +88,30 @@ class YearFacts:
                 short.add(item.day)
             if item.kind is not DayKind.off and item.day.weekday() >= 5:
                 working.add(item.day)
-        return YearFacts(self.year, frozenset(off), frozenset(working), frozenset(short), self.source)
+        return YearFacts(self.year, frozenset(off), frozenset(working), frozenset(short), self.source,
+                         self.provisional)
 
 
-def _load_json(name: str) -> dict[str, Any]:
-    text = (_DATA / name).read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-@cache
-def _shortened_days() -> dict[int, frozenset[date]]:
-    years = _load_json("shortened_days.json")["years"]
-    return {int(y): frozenset(date.fromisoformat(d) for d in days) for y, days in years.items()}
-
-
-@cache
-def _corrections() -> dict[int, dict[str, frozenset[date]]]:
-    years = _load_json("federal_corrections.json")["years"]
-    return {
-        int(y): {key: frozenset(date.fromisoformat(d) for d in entry.get(key, [])) for key in ("off", "working")}
-        for y, entry in years.items()
-    }
-
-
-def builtin_years() -> frozenset[int]:
-    """Years for which the project carries full production-calendar data (2018-2026)."""
-    return frozenset(_shortened_days())
-
-
-@cache
 def builtin_facts(year: int) -> YearFacts:
-    """The built-in production calendar of a year; the `holidays` package is imported only here."""
-    if year not in _shortened_days():
-        raise CalendarError(f"no built-in production-calendar data for {year}")
-    import holidays  # heavy import, deferred until a year's table is first needed
+    """The production calendar of a year as the project knows it without an imported file.
 
-    ru = holidays.country_holidays("RU", years=year)
-    corrections = _corrections().get(year, {})
-    off = {d for d in ru if d.year == year} | set(corrections.get("off", ()))
-    working = {d for d in getattr(ru, "weekend_workdays", ()) if d.year == year}
-    working |= set(corrections.get("working", ()))
-    short = _shortened_days()[year]
-    return YearFacts(year, frozenset(off - working - short), frozenset(working), short, "builtin")
+    A year the government has decreed (``deadlines.decrees``): its days off and working weekend days, and
+    the pre-holiday days derived by art. 95. A year without a decree: the statutory calendar (art. 112
+    holidays, the automatic moves, art. 95), marked provisional. Years outside 2013-2199 raise
+    MissingYearError.
+    """
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise MissingYearError(year)
+    return _builtin(year)
+
+
+@cache
+def _builtin(year: int) -> YearFacts:
+    from deadlines.decrees import decree
+
+    decreed = decree(year)
+    if decreed is not None:
+        short = shortened_days(year, decreed.off, decreed.working, decreed.transfers)
+        return YearFacts(year, decreed.off, decreed.working, short, f"{decreed.source}, government decree")
+    off = frozenset(statutory_days_off(year))
+    return YearFacts(year, off, frozenset(), shortened_days(year, off, ()), PROVISIONAL_SOURCE, provisional=True)

@@ -108,6 +108,12 @@ class SlaPolicy(BaseModel):
             return subtract_working(cal, start, minutes)
         return add_working(cal, start, minutes)
 
+    def provisional_years(self, stage: Stage | str, *moments: datetime) -> tuple[int, ...]:
+        """The years without a government decree between the earliest and the latest of `moments` on the
+        stage's calendar: pass the clock's start and the deadline (and, for `draft`, the answer deadline
+        it is counted from), and a non-empty result means the deadline is provisional."""
+        return self.calendar_for(stage).provisional_years(*moments)
+
     def warning_at(self, stage: Stage | str, due: datetime) -> datetime:
         """When to warn: `warning_minutes_before` working minutes before `due`, on the stage's calendar.
 
@@ -128,13 +134,20 @@ def due_dates_for_detection(policy: SlaPolicy, detected: datetime) -> dict[Stage
     A rule starting at "detected" is computed from `detected`; a rule starting at "<stage>_due" from
     that stage's deadline, transitively (the draft from the answer deadline).
     """
+    return {stage: due for stage, (due, _) in detection_deadlines(policy, detected).items()}
+
+
+def detection_deadlines(policy: SlaPolicy, detected: datetime) -> dict[Stage, tuple[datetime, tuple[int, ...]]]:
+    """`due_dates_for_detection` with each deadline's provisional years (empty when it is final)."""
     events: dict[str, datetime] = {"detected": detected}
-    result: dict[Stage, datetime] = {}
+    result: dict[Stage, tuple[datetime, tuple[int, ...]]] = {}
     pending = list(policy.rules)
     while True:
         ready = [r for r in pending if r.starts_at in events]
         if not ready:
             return {stage: result[stage] for stage in Stage if stage in result}
         for rule in ready:
-            result[rule.stage] = events[f"{rule.stage}_due"] = policy.due(rule.stage, events[rule.starts_at])
+            start = events[rule.starts_at]
+            due = events[f"{rule.stage}_due"] = policy.due(rule.stage, start)
+            result[rule.stage] = (due, policy.provisional_years(rule.stage, detected, start, due))
             pending.remove(rule)

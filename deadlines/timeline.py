@@ -121,7 +121,7 @@ class Timeline:
     def year_table(self, year: int) -> YearTable:
         table = self._tables.get(year)
         if table is None:
-            if year not in self.calendar.data_years:
+            if not self.calendar.has_year(year):
                 raise MissingYearError(year)
             table = self._tables[year] = YearTable(self.calendar, year)
         return table

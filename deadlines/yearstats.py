@@ -22,6 +22,7 @@ def year_summary(cal: Calendar, year: int) -> dict[str, Any]:
     return {
         "year": year,
         "source": facts.source,
+        "provisional": facts.provisional,
         "working_days": counts["working"],
         "days_off": counts["off"],
         "shortened_days": counts["shortened"],

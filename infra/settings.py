@@ -1,23 +1,29 @@
-"""One validated settings object for every entry point, CLI and test (pydantic-settings).
+"""One validated settings object for every entry point, CLI and test (a pydantic model).
 
-Values come from the environment (prefix ``OTKLIK_``); emulator hosts use the variables the Google
-client libraries already read (``FIRESTORE_EMULATOR_HOST``, ``FIREBASE_AUTH_EMULATOR_HOST``) and
-``CLOUD_TASKS_EMULATOR_HOST`` for ours.
+Values come from the environment (prefix ``OTKLIK_``, any case: ``OTKLIK_BASE_URL`` is ``base_url``);
+emulator hosts use the variables the Google client libraries already read (``FIRESTORE_EMULATOR_HOST``,
+``FIREBASE_AUTH_EMULATOR_HOST``) and ``CLOUD_TASKS_EMULATOR_HOST`` for ours. A plain model rather than
+pydantic-settings: that package costs a cold instance 35-45 ms of imports (its dotenv, CLI and cloud
+secret sources) for what ``from_environ`` does in a few lines (docs/decisions/0008-settings-without-pydantic-settings.md).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DEV_TASK_SECRET = "dev-only-task-secret"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="OTKLIK_", extra="ignore")
+ENV_PREFIX = "OTKLIK_"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     env: Literal["development", "test", "production"] = "development"
     project_id: str = "demo-otklik"
@@ -31,6 +37,12 @@ class Settings(BaseSettings):
     firestore_timeout_s: float = Field(default=5.0, gt=0)
     raw_payload_max_bytes: int = Field(default=64 * 1024, gt=0)
     timezone: str = "Europe/Samara"
+    # Imported official production calendars and overrides (``python -m deadlines import-calendar``);
+    # empty: `.state/calendar-overrides` under the working directory (the local stack's).
+    calendar_dir: str = ""
+    # A JSON settings/sla document used when Firestore has none (Firestore's, edited at run time, wins);
+    # empty: the regulation's table.
+    sla_file: str = ""
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> Settings:
@@ -41,7 +53,14 @@ class Settings(BaseSettings):
                 raise ValueError("production cannot run on a demo- project id")
         return self
 
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings from ``OTKLIK_*`` variables; a bad value raises pydantic's ValidationError."""
+        source = os.environ if environ is None else environ
+        return cls.model_validate({key[len(ENV_PREFIX):].lower(): value for key, value in source.items()
+                                   if key.upper().startswith(ENV_PREFIX)})
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return Settings.from_environ()

@@ -82,6 +82,7 @@ class CloudTaskQueue:
         self._service_account = s.tasks_service_account
 
     def create(self, task: TaskRequest) -> bool:
+        client = self._client or _client_or_unavailable()  # before the imports: no Cloud Tasks, no cost
         from google.api_core import exceptions
         from google.cloud import tasks_v2
         from google.protobuf import timestamp_pb2
@@ -100,7 +101,6 @@ class CloudTaskQueue:
             http["headers"]["X-Otklik-Task-Secret"] = self._secret
         request: dict[str, Any] = {"name": f"{self._queue}/tasks/{task.name}", "http_request": http,
                                    "schedule_time": when}
-        client = self._client or _client_or_unavailable()
         try:
             client.create_task(parent=self._queue, task=request, timeout=10)  # type: ignore[arg-type]
         except exceptions.AlreadyExists:

@@ -26,16 +26,26 @@ HOURS = {
 
 
 class FakePlanner:
-    """Plain clock hours; ``draft`` is 4 hours before the answer deadline it is given."""
+    """Plain clock hours; ``draft`` is 4 hours before the answer deadline it is given. Years from
+    ``provisional_from`` on are provisional; ``later_by`` moves every other deadline (a published year
+    that differs from what the statute said)."""
 
-    def __init__(self) -> None:
+    def __init__(self, provisional_from: int | None = None, later_by: timedelta = timedelta()) -> None:
         self.calls: list[tuple[str, datetime]] = []
+        self.provisional_from = provisional_from
+        self.later_by = later_by
 
     def due(self, stage: str, start: datetime) -> datetime:
         self.calls.append((stage, start))
         if stage == "draft":
             return start - timedelta(hours=4)
-        return start + timedelta(hours=HOURS[stage])
+        return start + timedelta(hours=HOURS[stage]) + self.later_by
+
+    def provisional_years(self, stage: str, *moments: datetime) -> tuple[int, ...]:
+        if self.provisional_from is None:
+            return ()
+        first, last = min(m.year for m in moments), max(m.year for m in moments)
+        return tuple(y for y in range(first, last + 1) if y >= self.provisional_from)
 
 
 PLANNER = FakePlanner()

@@ -71,11 +71,60 @@ def test_import_calendar_out(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert Path(out["written"]) == target and json.loads(target.read_text())["year"] == 2024
 
 
+def test_a_year_without_a_decree_is_provisional_and_says_why(capsys: pytest.CaptureFixture[str],
+                                                             tmp_path: Path) -> None:
+    out = run(capsys, "--calendar-dir", str(tmp_path), "year", "2028")
+    assert out["provisional"] is True and (out["working_days"], out["shortened_days"]) == (249, 4)
+    assert "no government decree" in out["why"] and "import-calendar 2028.xml" in out["why"]
+    assert run(capsys, "--calendar-dir", str(tmp_path), "year", "2027")["provisional"] is False
+    assert "why" not in run(capsys, "--calendar-dir", str(tmp_path), "year", "2027")
+
+
+def test_due_marks_provisional_deadlines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = run(capsys, "--calendar-dir", str(tmp_path), "due", "--detected", "2027-12-29T10:00:00+04:00")
+    assert out["due"] == {"route": "2027-12-29T11:00:00+04:00", "answer": "2028-01-10T10:00:00+04:00",
+                          "draft": "2027-12-30T15:00:00+04:00"}
+    # the draft is counted back from the answer deadline, so it is as provisional as that deadline
+    assert out["provisional"] == {"route": False, "answer": True, "draft": True}
+    assert out["provisional_years"] == [2028] and "2028" in out["why"]
+    final = run(capsys, "--calendar-dir", str(tmp_path), "due", "--detected", "2026-12-30T10:00:00+04:00")
+    assert final["due"]["answer"] == "2027-01-12T10:00:00+04:00"
+    assert not any(final["provisional"].values()) and "why" not in final
+
+
+def test_an_imported_calendar_makes_the_year_final(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    xml = tmp_path / "2028.xml"
+    xml.write_text('<calendar year="2028" lang="ru"><days><day d="01.01" t="1"/><day d="01.10" t="1"/>'
+                   "</days></calendar>")
+    monkeypatch.setenv("OTKLIK_CALENDAR_DIR", str(tmp_path / "calendars"))  # the setting, not the option
+    written = run(capsys, "import-calendar", str(xml))
+    assert Path(written["written"]) == tmp_path / "calendars" / "2028.json"
+    out = run(capsys, "due", "--detected", "2027-12-29T10:00:00+04:00")
+    assert out["due"]["answer"] == "2028-01-03T10:00:00+04:00"  # this (made-up) decree keeps 3-9 Jan working
+    assert not any(out["provisional"].values())
+    assert run(capsys, "year", "2028")["source"] == "xmlcalendar"
+
+
+def test_the_sla_file_setting_is_the_default_policy(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    sla = tmp_path / "sla.json"
+    sla.write_text(json.dumps({"stages": {"answer": {"amount": 3}}}))
+    monkeypatch.setenv("OTKLIK_SLA_FILE", str(sla))
+    out = run(capsys, "--calendar-dir", str(tmp_path / "calendars"), "due", "--detected", "2023-02-27T13:30:00+04:00")
+    assert out["due"]["answer"] == "2023-03-02T13:00:00+04:00"
+
+
+def test_decrees_compares_the_installed_package_with_the_shipped_data(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, "decrees")
+    assert out["same"] is True and 2027 in out["installed_years"]
+
+
 @pytest.mark.parametrize(
     ("argv", "reason"),
     [
-        (["year", "2027"], "no production-calendar data for 2027"),
-        (["add", "--from", "2026-12-30T10:00:00+04:00", "--working-days", "5"], "2027"),
+        (["year", "2300"], "no production-calendar data for 2300"),
+        (["add", "--from", "2199-12-30T10:00:00+04:00", "--working-days", "5"], "2200"),
         (["import-calendar", "missing.xml"], "cannot read"),
     ],
 )
@@ -92,12 +141,14 @@ def test_naive_instant_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_module_entry_point_is_light(tmp_path: Path) -> None:
+    """Neither pydantic nor the holidays package (which loads every country) for a year it ships."""
+    heavy = "('pydantic', 'pandas', 'holidays')"
     code = ("import sys, json; from deadlines.cli import main; main(['--overrides-dir', sys.argv[1], 'year', "
-            "'2024']); sys.stderr.write(json.dumps(sorted(m for m in ('pydantic', 'pandas') if m in sys.modules)))")
+            f"'2027']); sys.stderr.write(json.dumps(sorted(m for m in {heavy} if m in sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
                           cwd=ROOT, check=True, timeout=60)
-    assert json.loads(done.stdout)["working_days"] == 248
+    assert json.loads(done.stdout)["working_days"] == 247
     assert json.loads(done.stderr) == []
-    done = subprocess.run([sys.executable, "-m", "deadlines", "--overrides-dir", str(tmp_path), "year", "2099"],
+    done = subprocess.run([sys.executable, "-m", "deadlines", "--overrides-dir", str(tmp_path), "year", "2300"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert done.returncode == 2 and "2099" in done.stderr
+    assert done.returncode == 2 and "2300" in done.stderr

@@ -96,14 +96,41 @@ def test_naive_input_is_refused(cal: Calendar) -> None:
         add_working(cal, local(2024, 3, 5, 10, 0), -5)
 
 
-def test_reaching_a_year_without_data_raises(cal: Calendar) -> None:
-    with pytest.raises(MissingYearError, match="2027") as info:
-        add_working_days(cal, local(2026, 12, 30, 10, 0), 5)
-    assert info.value.year == 2027
-    assert isinstance(info.value, CalendarError)
-    with pytest.raises(MissingYearError, match="2027"):
-        add_working(cal, local(2027, 3, 1, 10, 0), 60)
-    with pytest.raises(MissingYearError, match="2017"):
-        subtract_working(cal, local(2018, 1, 9, 9, 30), 60)
-    with pytest.raises(MissingYearError, match="2017"):
-        add_working_days(cal, local(2018, 1, 9, 8, 0), 1)  # E lies in 2017
+def test_across_the_2026_2027_new_year(cal: Calendar) -> None:
+    # 31 Dec 2026 is a day off (swapped with 4 January), 1-8 January 2027 holidays, Mon 11 Jan the first day
+    assert add_working_days(cal, local(2026, 12, 30, 10, 0), 2) == local(2027, 1, 12, 10, 0)
+    assert add_working(cal, local(2026, 12, 30, 17, 30), 60) == local(2027, 1, 11, 9, 30)
+    assert subtract_working(cal, local(2027, 1, 11, 10, 0), 120) == local(2026, 12, 30, 17, 0)
+    assert add_working_days(cal, local(2027, 1, 3, 12, 0), 1) == local(2027, 1, 11, 18, 0)  # E: 30 Dec 2026
+    assert cal.provisional_years(local(2026, 12, 30, 10, 0), local(2027, 1, 12, 10, 0)) == ()
+
+
+def test_2027_working_saturday_and_pre_holiday_days(cal: Calendar) -> None:
+    # Sat 20 Feb 2027 works for Mon 22 Feb, which precedes 23 Feb: the Saturday is one hour shorter
+    assert is_working_time(cal, local(2027, 2, 20, 16, 59)) and not is_working_time(cal, local(2027, 2, 20, 17, 0))
+    assert add_working(cal, local(2027, 2, 19, 17, 30), 60) == local(2027, 2, 20, 9, 30)
+    assert add_working_days(cal, local(2027, 2, 19, 17, 30), 2) == local(2027, 2, 24, 17, 30)
+    # Fri 30 Apr ends at 17:00; 1-3 May and 9-10 May are off
+    assert add_working(cal, local(2027, 4, 30, 16, 30), 60) == local(2027, 5, 4, 9, 30)
+    assert add_working_days(cal, local(2027, 5, 7, 18, 30), 1) == local(2027, 5, 11, 18, 0)
+    # Fri 11 Jun shortened, Sat 12 Jun the holiday moved to Mon 14 Jun; Wed 3 Nov shortened, Fri 5 Nov off
+    assert add_working(cal, local(2027, 6, 11, 16, 30), 60) == local(2027, 6, 15, 9, 30)
+    assert add_working_days(cal, local(2027, 11, 3, 16, 59), 1) == local(2027, 11, 8, 16, 59)
+    assert add_working_days(cal, local(2027, 11, 3, 17, 30), 1) == local(2027, 11, 8, 18, 0)
+
+
+def test_a_year_without_a_decree_is_computed_by_statute_and_provisional(cal: Calendar) -> None:
+    # 31 Dec 2027 is off by the 2027 decree; 2028 has no decree: 1-8 January off by statute, Mon 10 Jan
+    detected, answer = local(2027, 12, 29, 10, 0), local(2028, 1, 10, 10, 0)
+    assert add_working_days(cal, detected, 2) == answer
+    assert cal.provisional_years(detected, answer) == (2028,)
+    assert cal.provisional_years(detected, local(2027, 12, 30, 10, 0)) == ()
+    assert add_working(cal, local(2028, 11, 3, 16, 30), 60) == local(2028, 11, 7, 9, 30)  # 4 Nov Sat -> Mon 6 off
+
+
+def test_years_outside_the_built_in_range_raise(cal: Calendar) -> None:
+    with pytest.raises(MissingYearError, match="2012") as info:
+        subtract_working(cal, local(2013, 1, 9, 9, 30), 60)
+    assert info.value.year == 2012 and isinstance(info.value, CalendarError)
+    with pytest.raises(MissingYearError, match="2200"):
+        add_working(cal, local(2199, 12, 31, 17, 30), 60)

@@ -84,7 +84,7 @@ def test_load_calendar_picks_up_imports_and_overrides(tmp_path: Path) -> None:
     (tmp_path / "regional-2027.json").write_text(json.dumps({
         "format": "otklik-calendar/1", "year": 2027, "complete": False, "days": {"2027-01-05": "off"}}))
     cal = load_calendar(tmp_path)
-    assert 2027 in cal.data_years
+    assert cal.facts(2027).source == "test" and not cal.is_provisional(2027)
     assert add_working(cal, local(2026, 12, 30, 17, 30), 60) == local(2027, 1, 6, 9, 30)  # 31 Dec 2026 is off
 
 

@@ -107,6 +107,30 @@ def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         _reset_in_process_clients()
 
 
+def _provisional_case(calendars: Path) -> str:
+    """A case detected on 29 December 2027, created as intake does it, over the built-in calendar."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cases import wiring
+    from deadlines.calendar import load_calendar
+    from deadlines.policy import default_policy
+    from infra.firestore import firestore_client
+
+    detected = datetime(2027, 12, 29, 10, 0, tzinfo=ZoneInfo("Europe/Samara"))
+    service = wiring.build(policy=lambda: default_policy(load_calendar(calendars)))
+    fields, first_event = service.new_case("vk-provisional", detected)
+    db = firestore_client()
+    ref = db.collection("cases").document("vk-provisional")
+    batch = db.batch()
+    batch.create(ref, {**fields, "received_at": detected, "updated_at": detected, "raw": {"payload": "{}"},
+                       "message": {"network": "vk", "external_id": "provisional",
+                                   "text": "Будут ли ходить автобусы в Новый год?"}})
+    batch.create(ref.collection("events").document("000001"), first_event)
+    batch.commit()
+    return "vk-provisional"
+
+
 def _staff(role: str, agency: str | None = None) -> str:
     return next(email for email, r, a, _ in demo_staff.DEMO_STAFF if r == role and a == agency)
 
@@ -188,6 +212,16 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             assert "Ошибка сервера" not in status.inner_text()
             expect(card.locator("#card-state")).to_have_text("Назначено")
             page.screenshot(path=str(shots / "web-refused.png"))
+
+            # A deadline reaching into a year without a government decree is shown as provisional.
+            provisional_id = _provisional_case(tmp_path / "calendars")
+            page.locator(f"tr.case-row[data-case-id='{provisional_id}']").click()
+            expect(card.locator("#card-text")).to_contain_text("Новый год", timeout=10_000)
+            expect(card.locator("#deadlines .badge.provisional")).to_have_count(2)  # the answer and the draft
+            expect(card.locator("#provisional-note")).to_contain_text("на 2028 год нет постановления Правительства")
+            listed = page.locator(f"tr.case-row[data-case-id='{provisional_id}']")
+            expect(listed.locator(".badge.provisional")).to_have_count(0)  # the nearest (route) is final
+            page.screenshot(path=str(shots / "web-provisional.png"))
 
             # The agency's executor sees the routed case (the list filters on agency_ids, as the rules
             # demand) and may accept it.

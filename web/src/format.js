@@ -42,13 +42,15 @@ export function formatCountdown(due, now = new Date()) {
   return { text: overdue ? `просрочено на ${span}` : `осталось ${span}`, overdue, seconds: diff };
 }
 
-// The case's nearest pending deadline: {key, stage, due: Date} or null. The earliest pending entry of
+// The case's nearest pending deadline: {key, stage, due: Date, provisional} or null. The earliest pending entry of
 // `deadlines`; `next_due` (kept by the backend, possibly a warning moment) only when there is none.
 export function nearestDeadline(caseDoc) {
   const deadlines = (caseDoc && caseDoc.deadlines) || {};
   const pending = Object.entries(deadlines)
     .filter(([, d]) => d && d.state === 'pending' && toDate(d.due))
-    .map(([key, d]) => ({ key, stage: d.stage || key.split(':')[0], due: toDate(d.due) }))
+    .map(([key, d]) => ({
+      key, stage: d.stage || key.split(':')[0], due: toDate(d.due), provisional: (d.provisional_years || []).length > 0,
+    }))
     .sort((a, b) => a.due - b.due || a.key.localeCompare(b.key));
   if (pending.length) return pending[0];
   const nextDue = toDate(caseDoc && caseDoc.next_due);

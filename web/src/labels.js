@@ -67,7 +67,21 @@ export const EVENT_LABELS = {
   ExclusionConfirmed: 'Исключено из обработки',
   ExclusionReversed: 'Возвращено в обработку',
   MarkedSignificant: 'Отмечено как социально значимое',
+  DeadlinesRecomputed: 'Сроки пересчитаны системой',
 };
+
+// Why the system planned deadlines again (cases/replanning.py).
+export const REPLAN_REASONS = {
+  calendar_published: 'опубликован производственный календарь',
+  deadlines_restored: 'установлены сроки, которые не удалось рассчитать при поступлении',
+};
+
+// The hint on a provisional deadline: a year without the government's decree on days off.
+export function provisionalHint(years) {
+  const list = (years || []).join(', ');
+  return `Предварительный срок: на ${list} год нет постановления Правительства о переносе выходных дней, `
+    + 'срок рассчитан по Трудовому кодексу и будет пересчитан после публикации производственного календаря.';
+}
 
 const AG = ['executor', 'agency_lead'];
 const CUR = ['curator'];

@@ -46,6 +46,16 @@ test('nearestDeadline takes the earliest pending deadline, next_due only without
   assert.equal(nearestDeadline({ deadlines: { route: { stage: 'route', due: '2024-03-01T06:00:00Z', state: 'met' } } }), null);
 });
 
+test('nearestDeadline says whether the deadline is provisional', () => {
+  const deadlines = {
+    answer: { stage: 'answer', due: '2028-01-10T06:00:00Z', state: 'pending', provisional_years: [2028] },
+    route: { stage: 'route', due: '2027-12-29T07:00:00Z', state: 'pending' },
+  };
+  assert.equal(nearestDeadline({ deadlines }).provisional, false);
+  delete deadlines.route;
+  assert.equal(nearestDeadline({ deadlines }).provisional, true);
+});
+
 test('truncate cuts at the limit with an ellipsis', () => {
   assert.equal(truncate('abc', 5), 'abc');
   assert.equal(truncate('abcdef', 3), 'abc…');

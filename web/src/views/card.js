@@ -3,7 +3,8 @@
 import { h } from '../dom.js';
 import { formatSamara } from '../format.js';
 import {
-  DEADLINE_STATE_LABELS, EVENT_LABELS, NETWORK_LABELS, ROLE_LABELS, STAGE_LABELS, STATE_LABELS,
+  DEADLINE_STATE_LABELS, EVENT_LABELS, NETWORK_LABELS, REPLAN_REASONS, ROLE_LABELS, STAGE_LABELS, STATE_LABELS,
+  provisionalHint,
 } from '../labels.js';
 import { availableCommands } from '../workflow.js';
 import { countdownEl } from './countdown.js';
@@ -136,18 +137,25 @@ export class CaseCard {
   renderDeadlines(deadlines) {
     const entries = Object.entries(deadlines).sort(([, a], [, b]) => dueMs(a) - dueMs(b));
     if (!entries.length) return h('p', { class: 'muted' }, 'Сроков нет');
-    return h('table', { class: 'deadlines', id: 'deadlines' },
+    const years = [...new Set(entries.filter(([, d]) => d.state === 'pending')
+      .flatMap(([, d]) => d.provisional_years || []))].sort();
+    const table = h('table', { class: 'deadlines', id: 'deadlines' },
       h('thead', {}, h('tr', {}, ['Этап', 'Срок (Ижевск)', 'Состояние', 'Осталось'].map((t) => h('th', {}, t)))),
       h('tbody', {}, entries.map(([key, d]) => {
         const stage = d.stage || key.split(':')[0];
         const agency = d.agency_id && stage === 'joint_contribution' ? ` — ${this.agencyName(d.agency_id)}` : '';
         const state = d.state === 'met' && d.met_late ? 'выполнено с опозданием' : (DEADLINE_STATE_LABELS[d.state] || d.state);
+        const provisional = d.state === 'pending' && (d.provisional_years || []).length;
         return h('tr', { class: `deadline-${d.state}` },
           h('td', {}, `${STAGE_LABELS[stage] || stage}${agency}`),
-          h('td', { class: 'nowrap' }, formatSamara(d.due)),
+          h('td', { class: 'nowrap' }, formatSamara(d.due), provisional ? h('div', {},
+            h('span', { class: 'badge provisional', title: provisionalHint(d.provisional_years) }, 'предварительно'))
+            : null),
           h('td', {}, state),
           h('td', { class: 'nowrap' }, d.state === 'pending' ? countdownEl(d.due) : ''));
       })));
+    if (!years.length) return table;
+    return h('div', {}, table, h('p', { class: 'small provisional-note', id: 'provisional-note' }, provisionalHint(years)));
   }
 
   renderTrail(events) {
@@ -169,7 +177,12 @@ export class CaseCard {
   payloadText(p) {
     const parts = [];
     if (p.agency_ids) parts.push(`органы: ${p.agency_ids.map((id) => this.agencyName(id)).join(' → ')}`);
-    if (p.reason) parts.push(`основание: ${p.reason}`);
+    if (p.reason) parts.push(`основание: ${REPLAN_REASONS[p.reason] || p.reason}`);
+    if (p.changes) {
+      parts.push(...p.changes.map((ch) => `${STAGE_LABELS[ch.stage] || ch.stage}: `
+        + `${ch.old_due ? `${formatSamara(ch.old_due)} → ` : ''}${formatSamara(ch.new_due)}`
+        + `${(ch.provisional_years || []).length ? ' (предварительно)' : ''}`));
+    }
     if (p.comment) parts.push(`замечания: ${p.comment}`);
     if (p.rating) parts.push(`оценка: ${p.rating}`);
     if (p.url) parts.push(`ссылка: ${p.url}`);

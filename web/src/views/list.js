@@ -23,7 +23,8 @@ export function renderList(root, cases, { selectedId, onOpen }) {
     h('td', {}, NETWORK_LABELS[msg.network] || msg.network || '—'),
     h('td', { class: 'nowrap' }, formatSamara(c.detected_at)),
     h('td', { class: 'nowrap' }, countdownEl(next && next.due),
-      next && next.stage ? h('div', { class: 'muted small' }, STAGE_LABELS[next.stage] || next.stage) : null));
+      next && next.stage ? h('div', { class: 'muted small' }, STAGE_LABELS[next.stage] || next.stage,
+        next.provisional ? h('span', { class: 'badge provisional', title: 'Срок предварительный: нет производственного календаря' }, 'предв.') : null) : null));
   });
   const table = h('table', { class: 'cases' },
     h('thead', {}, h('tr', {}, ['Состояние', 'Сообщение', 'Сеть', 'Выявлено (Ижевск)', 'Ближайший срок']

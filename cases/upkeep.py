@@ -1,0 +1,74 @@
+"""The production calendar's upkeep on stored cases, run with the sweep (Cloud Scheduler, every 5 minutes).
+
+1. Provisional deadlines whose years now have a government decree (a newer `holidays` release deployed)
+   or an imported official calendar are recomputed (``cases.replanning.recompute_deadlines``).
+2. Cases stored without deadlines (``deadlines_error``, the behaviour before provisional years) get
+   them (``cases.replanning.restore_deadlines``).
+
+Both read only what needs work, through single-field indexes (``provisional_years`` array-contains-any
+the published years, ``deadlines_error`` present), never a scan of the cases; each case is one
+transaction of the case repository with its audit event, then its new Cloud Tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+from cases.replanning import recompute_deadlines, restore_deadlines
+from cases.service import CaseService
+from deadlines.calendar import Calendar
+from deadlines.errors import CalendarError
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client
+
+log = logging.getLogger(__name__)
+
+BATCH = 200  # cases per pass and kind; the next pass takes the rest
+
+
+def published_years(calendar: Calendar, now: datetime) -> list[int]:
+    """The years around now that have a decree or an imported calendar: a pending deadline can only
+    reach from last year to next year."""
+    year = now.astimezone(calendar.tz).year
+    return [y for y in (year - 1, year, year + 1) if calendar.has_year(y) and not calendar.is_provisional(y)]
+
+
+def calendar_upkeep(service: CaseService, db: Client, now: datetime, limit: int = BATCH) -> dict[str, int]:
+    """One pass of both repairs; returns counts by outcome."""
+    from google.cloud.firestore import FieldFilter
+
+    counts: Counter[str] = Counter()
+    calendar = service.policy().agency_calendar
+    years = published_years(calendar, now)
+    if years:
+        sources = "; ".join(f"{y}: {calendar.facts(y).source}" for y in years)
+        query = db.collection("cases").where(filter=FieldFilter("provisional_years", "array_contains_any", years))
+        for snap in query.limit(limit).stream():
+            done = service.replan(snap.id, partial(recompute_deadlines, calendar=sources))
+            counts["recomputed" if done else "recompute_unchanged"] += 1
+    missing = db.collection("cases").where(filter=FieldFilter("deadlines_error", ">", ""))
+    for snap in missing.limit(limit).stream():
+        error = str((snap.to_dict() or {}).get("deadlines_error", ""))
+        try:
+            done = service.replan(snap.id, partial(restore_deadlines, error=error))
+        except CalendarError as err:  # still not computable (a broken calendar setting): left as it is
+            log.error("case %s: deadlines still cannot be computed: %s", snap.id, err)
+            counts["restore_failed"] += 1
+            continue
+        _clear_error(db, snap.id)
+        counts["restored" if done else "restore_unchanged"] += 1
+    if counts:
+        log.info("calendar upkeep at %s: %s", now.isoformat(), dict(counts))
+    return dict(counts)
+
+
+def _clear_error(db: Client, case_id: str) -> None:
+    """The case has its deadlines now (restored just before, or earlier by a pass that stopped here)."""
+    from google.cloud.firestore import DELETE_FIELD
+
+    db.collection("cases").document(case_id).update({"deadlines_error": DELETE_FIELD})
