@@ -38,10 +38,11 @@ def published_years(calendar: Calendar, now: datetime) -> list[int]:
     return [y for y in (year - 1, year, year + 1) if calendar.has_year(y) and not calendar.is_provisional(y)]
 
 
-def calendar_upkeep(service: CaseService, db: Client, now: datetime, limit: int = BATCH) -> dict[str, int]:
-    """One pass of both repairs; returns counts by outcome."""
+def calendar_upkeep(service: CaseService, db: Client, limit: int = BATCH) -> dict[str, int]:
+    """One pass of both repairs at the service's clock; returns counts by outcome."""
     from google.cloud.firestore import FieldFilter
 
+    now = service.clock()
     counts: Counter[str] = Counter()
     calendar = service.policy().agency_calendar
     years = published_years(calendar, now)

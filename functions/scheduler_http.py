@@ -39,7 +39,7 @@ def sweep(request: Request) -> Any:
     try:
         now = env.clock()
         counts = run_sweep(env.db, now, env.queue, env.base_url, env.zone)
-        counts.update(calendar_upkeep(cases, env.db, now))
+        counts.update(calendar_upkeep(cases, env.db))
         warned = warn_admins(env.db, now, cases.policy().agency_calendar)
         if warned:
             counts["calendar_warnings"] = len(warned)

@@ -20,18 +20,9 @@ from deadlines.wakeups import iso
 from infra.tasks import task_name
 from notify.calendar_warning import warn_admins
 from tests.api.conftest import World, samara
+from tests.deadlines.conftest import OFFICIAL_2028
 
 pytestmark = pytest.mark.emulator
-
-# A made-up official 2028 calendar: the January weekend holidays moved to Mon 10 Jan and Mon 8 May.
-OFFICIAL_2028 = """<?xml version="1.0" encoding="UTF-8"?>
-<calendar year="2028" lang="ru" date="2027-09-01"><days>
-<day d="01.01" t="1"/><day d="01.02" t="1"/><day d="01.03" t="1"/><day d="01.04" t="1"/><day d="01.05" t="1"/>
-<day d="01.06" t="1"/><day d="01.07" t="1"/><day d="01.08" t="1"/><day d="01.10" t="1"/>
-<day d="02.22" t="2"/><day d="02.23" t="1"/><day d="03.07" t="2"/><day d="03.08" t="1"/>
-<day d="04.28" t="2"/><day d="05.01" t="1"/><day d="05.08" t="1"/><day d="05.09" t="1"/>
-<day d="06.12" t="1"/><day d="11.03" t="2"/><day d="11.04" t="1"/><day d="11.06" t="1"/>
-</days></calendar>"""
 
 DETECTED = samara(2027, 12, 29, 10, 0)
 ANSWER_BY_STATUTE, ANSWER_BY_DECREE = samara(2028, 1, 10, 10, 0), samara(2028, 1, 11, 10, 0)
@@ -74,10 +65,10 @@ def test_an_imported_calendar_recomputes_provisional_deadlines(world: World, cal
     old_task = before["deadlines"]["answer"]["task"]
 
     world.clock.now = DETECTED + timedelta(hours=2)
-    assert calendar_upkeep(service, world.db, world.clock.now) == {}  # 2028 is still provisional
+    assert calendar_upkeep(service, world.db) == {}  # 2028 is still provisional
 
     import_2028(calendars, tmp_path)
-    assert calendar_upkeep(service, world.db, world.clock.now) == {"recomputed": 1}
+    assert calendar_upkeep(service, world.db) == {"recomputed": 1}
     after = world.case("vk-ny")
     answer, draft = after["deadlines"]["answer"], after["deadlines"]["draft"]
     assert answer["due"] == ANSWER_BY_DECREE and draft["due"] == samara(2027, 12, 30, 15, 0)  # unchanged moment
@@ -93,7 +84,7 @@ def test_an_imported_calendar_recomputes_provisional_deadlines(world: World, cal
     assert [(c["key"], c["old_due"], c["new_due"]) for c in event["payload"]["changes"]] == [
         ("answer", ANSWER_BY_STATUTE, ANSWER_BY_DECREE),
         ("draft", samara(2027, 12, 30, 15, 0), samara(2027, 12, 30, 15, 0))]
-    assert calendar_upkeep(service, world.db, world.clock.now) == {}  # done once
+    assert calendar_upkeep(service, world.db) == {}  # done once
 
     # The old task fires at the old moment: the deadline has moved, nothing happens. The new one misses once.
     def deliver(due: Any, now: Any) -> Action:
@@ -121,7 +112,7 @@ def test_a_case_stored_without_deadlines_is_repaired(world: World, calendars: Pa
         "deadlines_error": "no production-calendar data for 2028: import the official calendar"})
     world.clock.now = DETECTED + timedelta(days=3)
 
-    assert calendar_upkeep(service, world.db, world.clock.now) == {"restored": 1}
+    assert calendar_upkeep(service, world.db) == {"restored": 1}
     case = world.case("vk-old")
     assert "deadlines_error" not in case and case["version"] == 2 and case["state"] == "detected"
     assert set(case["deadlines"]) == {"route", "answer", "draft"}
@@ -132,7 +123,7 @@ def test_a_case_stored_without_deadlines_is_repaired(world: World, calendars: Pa
     [event] = world.events("vk-old")
     assert (event["type"], event["payload"]["reason"]) == ("DeadlinesRecomputed", "deadlines_restored")
     assert "2028" in event["payload"]["error"]
-    assert calendar_upkeep(service, world.db, world.clock.now) == {}
+    assert calendar_upkeep(service, world.db) == {}
 
 
 def test_the_admins_are_warned_daily_from_60_days_before_the_data_ends(world: World) -> None:

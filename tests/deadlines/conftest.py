@@ -16,6 +16,16 @@ SAMARA = ZoneInfo("Europe/Samara")
 OFFICIAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "production-calendar-ru"
 OFFICIAL_YEARS = range(2018, 2027)
 
+# A made-up official 2028 calendar: the January weekend holidays moved to Mon 10 Jan and Mon 8 May.
+OFFICIAL_2028 = """<?xml version="1.0" encoding="UTF-8"?>
+<calendar year="2028" lang="ru" date="2027-09-01"><days>
+<day d="01.01" t="1"/><day d="01.02" t="1"/><day d="01.03" t="1"/><day d="01.04" t="1"/><day d="01.05" t="1"/>
+<day d="01.06" t="1"/><day d="01.07" t="1"/><day d="01.08" t="1"/><day d="01.10" t="1"/>
+<day d="02.22" t="2"/><day d="02.23" t="1"/><day d="03.07" t="2"/><day d="03.08" t="1"/>
+<day d="05.01" t="1"/><day d="05.08" t="1"/><day d="05.09" t="1"/>
+<day d="06.12" t="1"/><day d="11.03" t="2"/><day d="11.04" t="1"/><day d="11.06" t="1"/>
+</days></calendar>"""
+
 
 def local(*args: int) -> datetime:
     """A wall-clock moment in Izhevsk (Europe/Samara)."""

@@ -89,6 +89,23 @@ def test_the_sweep_endpoint_escalates_overdue_cases(client, db, staff, seed_case
     assert len(notifications(db, case_id)) == 2
 
 
+def test_the_sweep_endpoint_repairs_a_case_stored_without_deadlines(client, db, staff) -> None:
+    """The calendar's upkeep runs with the sweep: a case that intake once stored with ``deadlines_error``
+    gets its detection deadlines from its detection, with an audit event, and is escalated next."""
+    detected = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)
+    db.collection("cases").document("vk-bare").set({
+        "id": "vk-bare", "state": "detected", "version": 1, "detected_at": detected, "agency_ids": [],
+        "deadlines": {}, "deadlines_error": "no production-calendar data for 2027"})
+    response = client.post("/scheduler/sweep", headers=SECRET)
+    assert response.status_code == 200 and response.get_json()["counts"]["restored"] == 1
+    case = db.collection("cases").document("vk-bare").get().to_dict()
+    assert set(case["deadlines"]) == {"route", "answer", "draft"} and "deadlines_error" not in case
+    events = [e.to_dict() for e in db.collection("cases").document("vk-bare").collection("events").stream()]
+    assert [(e["type"], e["payload"]["reason"]) for e in events] == [("DeadlinesRecomputed", "deadlines_restored")]
+    again = client.post("/scheduler/sweep", headers=SECRET).get_json()["counts"]
+    assert again.get("missed", 0) >= 1 and "restored" not in again  # ten days late: escalated, not restored twice
+
+
 @pytest.fixture(scope="module")
 def functions_url(tasks_emulator: procs.Service, tmp_state: Path) -> Iterator[str]:
     """The real functions server (functions-framework, local router) on the same emulators."""

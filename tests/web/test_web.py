@@ -131,6 +131,37 @@ def _provisional_case(calendars: Path) -> str:
     return "vk-provisional"
 
 
+def _import_2028_and_recompute(calendars: Path) -> dict[str, int]:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cases import wiring
+    from cases.upkeep import calendar_upkeep
+    from deadlines.calendar import load_calendar
+    from deadlines.cli import main as deadlines_cli
+    from deadlines.policy import default_policy
+    from infra.firestore import firestore_client
+    from tests.deadlines.conftest import OFFICIAL_2028
+
+    xml = calendars.parent / "2028.xml"
+    xml.write_text(OFFICIAL_2028, encoding="utf-8")
+    assert deadlines_cli(["--calendar-dir", str(calendars), "import-calendar", str(xml)]) == 0
+    now = datetime(2027, 12, 29, 12, 0, tzinfo=ZoneInfo("Europe/Samara"))
+    service = wiring.build(clock=lambda: now, policy=lambda: default_policy(load_calendar(calendars)))
+    return calendar_upkeep(service, firestore_client())
+
+
+def _warn_admins_on(*day: int) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from deadlines.calendar import Calendar
+    from infra.firestore import firestore_client
+    from notify.calendar_warning import warn_admins
+
+    assert warn_admins(firestore_client(), datetime(*day, 9, 0, tzinfo=ZoneInfo("Europe/Samara")), Calendar())
+
+
 def _staff(role: str, agency: str | None = None) -> str:
     return next(email for email, r, a, _ in demo_staff.DEMO_STAFF if r == role and a == agency)
 
@@ -223,6 +254,14 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             expect(listed.locator(".badge.provisional")).to_have_count(0)  # the nearest (route) is final
             page.screenshot(path=str(shots / "web-provisional.png"))
 
+            # The official 2028 calendar is imported; the sweep's upkeep recomputes; the card follows live.
+            assert _import_2028_and_recompute(tmp_path / "calendars") == {"recomputed": 1}
+            expect(card.locator("#deadlines .badge.provisional")).to_have_count(0, timeout=10_000)
+            expect(card.locator("#deadlines")).to_contain_text("11.01.2028, 10:00")
+            expect(card.locator("#events")).to_contain_text("Сроки пересчитаны системой")
+            expect(card.locator("#events")).to_contain_text("опубликован производственный календарь")
+            page.screenshot(path=str(shots / "web-recomputed.png"))
+
             # The agency's executor sees the routed case (the list filters on agency_ids, as the rules
             # demand) and may accept it.
             page.get_by_role("button", name="Выйти").click()
@@ -238,6 +277,18 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             expect(page.locator("#notifications summary")).to_have_text(re.compile(r"^Уведомления \(\d+\)$"),
                                                                        timeout=10_000)
             page.screenshot(path=str(shots / "web-executor.png"))
+
+            # The admin sees the daily warning that the production calendar runs out (2 Nov 2027 onwards).
+            _warn_admins_on(2027, 11, 2)
+            page.get_by_role("button", name="Выйти").click()
+            page.fill("#email", _staff("admin"))
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            expect(page.locator("#role")).to_have_text("Администратор", timeout=20_000)
+            page.locator("#notifications summary").click()
+            expect(page.locator("#notifications")).to_contain_text(
+                "Нет официального производственного календаря на 2028 год", timeout=10_000)
+            page.screenshot(path=str(shots / "web-admin-calendar.png"))
             assert not errors, errors
         finally:
             browser.close()

@@ -178,11 +178,7 @@ export class CaseCard {
     const parts = [];
     if (p.agency_ids) parts.push(`органы: ${p.agency_ids.map((id) => this.agencyName(id)).join(' → ')}`);
     if (p.reason) parts.push(`основание: ${REPLAN_REASONS[p.reason] || p.reason}`);
-    if (p.changes) {
-      parts.push(...p.changes.map((ch) => `${STAGE_LABELS[ch.stage] || ch.stage}: `
-        + `${ch.old_due ? `${formatSamara(ch.old_due)} → ` : ''}${formatSamara(ch.new_due)}`
-        + `${(ch.provisional_years || []).length ? ' (предварительно)' : ''}`));
-    }
+    if (p.changes) parts.push(...p.changes.map(changeText));
     if (p.comment) parts.push(`замечания: ${p.comment}`);
     if (p.rating) parts.push(`оценка: ${p.rating}`);
     if (p.url) parts.push(`ссылка: ${p.url}`);
@@ -300,6 +296,16 @@ export class CaseCard {
       };
     return [h('div', { class: 'field' }, h('label', { for: id }, f.label), input), read];
   }
+}
+
+// One deadline of a DeadlinesRecomputed event: "Этап: old → new", or confirmed when it did not move.
+function changeText(ch) {
+  const stage = STAGE_LABELS[ch.stage] || ch.stage;
+  const [before, after] = [formatSamara(ch.old_due), formatSamara(ch.new_due)];
+  const still = (ch.provisional_years || []).length ? ' (предварительно)' : '';
+  if (!ch.old_due) return `${stage}: ${after}${still}`;
+  if (before === after) return `${stage}: ${after} — без изменений${still ? still : ', срок окончательный'}`;
+  return `${stage}: ${before} → ${after}${still}`;
 }
 
 function dueMs(d) {
