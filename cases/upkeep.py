@@ -19,9 +19,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from cases.replanning import recompute_deadlines, restore_deadlines
-from cases.service import CaseService
+from cases.service import CaseService, Replan
 from deadlines.calendar import Calendar
-from deadlines.errors import CalendarError
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -39,7 +38,9 @@ def published_years(calendar: Calendar, now: datetime) -> list[int]:
 
 
 def calendar_upkeep(service: CaseService, db: Client, limit: int = BATCH) -> dict[str, int]:
-    """One pass of both repairs at the service's clock; returns counts by outcome."""
+    """One pass of both repairs at the service's clock; returns counts by outcome. A case that cannot
+    be replanned (malformed, or a year past the calendar's range) is logged and left, never blocking the
+    cases behind it."""
     from google.cloud.firestore import FieldFilter
 
     now = service.clock()
@@ -50,22 +51,47 @@ def calendar_upkeep(service: CaseService, db: Client, limit: int = BATCH) -> dic
         sources = "; ".join(f"{y}: {calendar.facts(y).source}" for y in years)
         query = db.collection("cases").where(filter=FieldFilter("provisional_years", "array_contains_any", years))
         for snap in query.limit(limit).stream():
-            done = service.replan(snap.id, partial(recompute_deadlines, calendar=sources))
-            counts["recomputed" if done else "recompute_unchanged"] += 1
+            outcome = _replan(service, snap.id, partial(recompute_deadlines, calendar=sources), "recomputed")
+            if outcome == "recomputed_unchanged":  # the case's list was stale (a deadline missed since)
+                outcome = "provisional_years_repaired" if _repair_years(db, snap.id) else outcome
+            counts[outcome] += 1
     missing = db.collection("cases").where(filter=FieldFilter("deadlines_error", ">", ""))
     for snap in missing.limit(limit).stream():
         error = str((snap.to_dict() or {}).get("deadlines_error", ""))
-        try:
-            done = service.replan(snap.id, partial(restore_deadlines, error=error))
-        except CalendarError as err:  # still not computable (a broken calendar setting): left as it is
-            log.error("case %s: deadlines still cannot be computed: %s", snap.id, err)
-            counts["restore_failed"] += 1
-            continue
-        _clear_error(db, snap.id)
-        counts["restored" if done else "restore_unchanged"] += 1
+        outcome = _replan(service, snap.id, partial(restore_deadlines, error=error), "restored")
+        if outcome != "restored_failed":
+            _clear_error(db, snap.id)
+        counts[outcome] += 1
     if counts:
         log.info("calendar upkeep at %s: %s", now.isoformat(), dict(counts))
     return dict(counts)
+
+
+def _replan(service: CaseService, case_id: str, plan: Replan, done: str) -> str:
+    try:
+        return done if service.replan(case_id, plan) else f"{done}_unchanged"
+    except ValueError as err:  # CalendarError, or a document the case model refuses
+        log.error("calendar upkeep: case %s left as it is: %s", case_id, err)
+        return f"{done}_failed"
+
+
+def _repair_years(db: Client, case_id: str) -> bool:
+    """Set the case's ``provisional_years`` to what its pending deadlines say (escalation marks a deadline
+    missed without touching it), so that the case stops matching the query; True if it changed."""
+    from google.cloud import firestore
+
+    @firestore.transactional
+    def repair(transaction: firestore.Transaction) -> bool:
+        ref = db.collection("cases").document(case_id)
+        case = (ref.get(transaction=transaction).to_dict() or {})
+        pending = [d for d in (case.get("deadlines") or {}).values() if d.get("state", "pending") == "pending"]
+        years = sorted({y for d in pending for y in d.get("provisional_years") or []})
+        if years == (case.get("provisional_years") or []):
+            return False
+        transaction.update(ref, {"provisional_years": years or firestore.DELETE_FIELD})
+        return True
+
+    return bool(repair(db.transaction()))
 
 
 def _clear_error(db: Client, case_id: str) -> None:

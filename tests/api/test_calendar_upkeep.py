@@ -140,3 +140,23 @@ def test_the_admins_are_warned_daily_from_60_days_before_the_data_ends(world: Wo
     assert len(sent) == 3 and {n["recipient_uid"] for n in sent} == {admin}
     assert {n["year"] for n in sent} == {2028} and "календарь на 2028 год" in sent[0]["text"]
     assert all(n["read"] is False for n in sent)
+
+
+def test_deadlines_missed_while_provisional_stay_missed_and_the_case_stops_matching(
+        world: World, calendars: Path, tmp_path: Path) -> None:
+    service = with_calendar_dir(world, calendars)
+    world.clock.now = DETECTED
+    world.detect("vk-late", DETECTED)
+    for key in ("draft", "answer"):  # escalation marks them missed; it does not touch the case's list
+        due = world.deadline("vk-late", key)["due"]
+        task = DeadlineTask(case_id="vk-late", key=key, due=due, kind="due")
+        assert handle_deadline_task(world.db, task, due, world.queue, "http://127.0.0.1:9").action is Action.missed
+    assert world.case("vk-late")["provisional_years"] == [2028]
+
+    import_2028(calendars, tmp_path)
+    world.clock.now = ANSWER_BY_DECREE
+    assert calendar_upkeep(service, world.db) == {"provisional_years_repaired": 1}
+    case = world.case("vk-late")
+    assert "provisional_years" not in case and case["version"] == 1  # a miss is a fact: not recomputed
+    assert case["deadlines"]["answer"]["due"] == ANSWER_BY_STATUTE and case["deadlines"]["answer"]["state"] == "missed"
+    assert calendar_upkeep(service, world.db) == {}
