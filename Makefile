@@ -1,5 +1,5 @@
 # Two commands matter: `make run` and `make test`. Both set up what they need first (idempotently).
-.PHONY: run test setup lint bench
+.PHONY: run test unit setup lint bench
 
 setup:
 	@bash scripts/setup.sh
@@ -9,6 +9,11 @@ run: setup
 
 test: setup
 	@.venv/bin/python -m pytest -q
+
+# The tests that need no emulator (the domain, the engine, the parsers): seconds. A test that starts an
+# emulator without its `emulator` mark fails here.
+unit: setup
+	@OTKLIK_UNIT_ONLY=1 .venv/bin/python -m pytest -q -m "not emulator"
 
 lint: setup
 	@.venv/bin/ruff check . && .venv/bin/mypy

@@ -85,8 +85,10 @@ class FirestoreCases:
             return bool(self._client().collection(CASES).document(case_id).get(
                 field_paths=["state"], timeout=self._timeout_s).exists)
 
-    def execute(self, case_id: str, seen_version: int | None, apply: Apply) -> Committed:
-        """Run one command in a transaction; domain errors and conflicts change nothing."""
+    def execute(self, case_id: str, seen_version: int | None, apply: Apply,
+                authorize: Callable[[Case], None] | None = None) -> Committed:
+        """Run one command in a transaction; domain errors and conflicts change nothing. ``authorize``
+        runs before the version is compared (a refusal must not depend on, or reveal, the version)."""
         from google.cloud import firestore
 
         db = self._client()
@@ -98,6 +100,8 @@ class FirestoreCases:
             if not snap.exists:
                 raise NotFound(f"Обращение {case_id} не найдено.")
             case = case_from_doc(snap.to_dict() or {})
+            if authorize is not None:
+                authorize(case)
             if seen_version is not None and seen_version != case.version:
                 raise VersionConflict(case, seen_version)
             new_case, events = apply(case)

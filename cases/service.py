@@ -19,6 +19,7 @@ from cases.documents import new_case_fields, started_keys
 from cases.errors import Invalid, NotFound
 from cases.model import Actor, Case
 from cases.repository import Committed, FirestoreCases
+from cases.transitions import authorize
 from deadlines.policy import SlaPolicy
 from deadlines.schedule import schedule_deadlines
 from infra.clock import Clock
@@ -66,7 +67,8 @@ class CaseService:
         self._check_references(command, parsed)
         now, policy = self.clock(), self.policy()
         committed = self.cases.execute(case_id, parsed.version,
-                                       lambda case: spec.run(case, actor, parsed, now, policy))
+                                       lambda case: spec.run(case, actor, parsed, now, policy),
+                                       authorize=lambda case: authorize(command, case, actor))
         self.schedule(case_id, committed.fields, started_keys(committed.events))
         return committed
 

@@ -105,6 +105,14 @@ def wrong_state(command: str, state: CaseState) -> WrongState:
 
 def check(command: str, case: Case, actor: Actor) -> None:
     """Role, then agency, then state: a stranger learns nothing about the case's state."""
+    authorize(command, case, actor)
+    if case.state not in TRANSITIONS[command].sources:
+        raise wrong_state(command, case.state)
+
+
+def authorize(command: str, case: Case, actor: Actor) -> None:
+    """Role, then agency (``NotAllowed``): whether the actor may run the command on this case at all. The
+    store runs it before it compares versions, so a stale version tells a stranger nothing either."""
     rule = TRANSITIONS[command]
     if actor.role not in rule.roles:
         raise NotAllowed(
@@ -112,8 +120,6 @@ def check(command: str, case: Case, actor: Actor) -> None:
         )
     if actor.role in AGENCY_ROLES:
         _check_agency(command, case, actor)
-    if case.state not in rule.sources:
-        raise wrong_state(command, case.state)
 
 
 def _check_agency(command: str, case: Case, actor: Actor) -> None:

@@ -24,8 +24,15 @@ def tmp_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("emulators")
 
 
+def _no_emulators_in_unit_runs() -> None:
+    """``make unit`` runs the tests not marked ``emulator``; one that asks for an emulator anyway is mis-marked."""
+    if os.environ.get("OTKLIK_UNIT_ONLY"):
+        pytest.fail("this test starts an emulator: mark it `emulator` (pytestmark = pytest.mark.emulator)")
+
+
 @pytest.fixture(scope="session")
 def firestore_emulator(tmp_state: Path) -> Iterator[procs.Service]:
+    _no_emulators_in_unit_runs()
     port = procs.free_port()
     svc = procs.firestore_emulator(port, ROOT / "firestore.rules", log_path=tmp_state / "firestore.log")
     svc.start()
@@ -73,6 +80,7 @@ def _reset_process_clients() -> None:
 
 @pytest.fixture(scope="session")
 def tasks_emulator(firestore_emulator: procs.Service, tmp_state: Path) -> Iterator[procs.Service]:
+    _no_emulators_in_unit_runs()
     port = procs.free_port()
     project = os.environ["OTKLIK_PROJECT_ID"]
     queue_path = f"projects/{project}/locations/{TASKS_LOCATION}/queues/{TASKS_QUEUE}"

@@ -140,6 +140,16 @@ def test_a_stale_version_is_409_and_of_two_concurrent_commands_one_wins(world: W
     assert world.case(CASE)["version"] == 3 and len(world.events(CASE)) == 3
 
 
+def test_a_stale_version_from_a_stranger_is_refused_before_it_is_compared(world: World) -> None:
+    world.detect(CASE, samara(2026, 12, 10, 10, 0))
+    world.ok("curator", CASE, "route", agency_ids=["mintrans"])
+    stranger = world.post("executor_minzdrav", CASE, "accept", version=1)  # another agency's executor
+    assert stranger.status_code == 403 and stranger.get_json()["error"] == "agency_not_allowed"
+    assert "version" not in stranger.get_json() and "state" not in stranger.get_json()
+    wrong_role = world.post("supervisor", CASE, "approve", version=1)
+    assert wrong_role.status_code == 403 and wrong_role.get_json()["error"] == "role_not_allowed"
+
+
 def test_if_cloud_tasks_fail_after_commit_the_sweep_schedules_them(world: World) -> None:
     world.detect(CASE, samara(2026, 12, 10, 10, 0))
     world.queue.fail = True

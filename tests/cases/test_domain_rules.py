@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -134,4 +135,5 @@ def test_fields_of_other_writers_survive_a_command() -> None:
     assert out["message"] == {"network": "vk", "text": "Яма на дороге"} and out["unscheduled"] is True
     assert out["deadlines"]["route"]["escalation"] == {"agency_id": None}
     assert out["deadlines"]["route"]["state"] == "met"
-    assert out["next_due"] == new.next_due
+    # the earliest pending deadline after routing: §9's 30 minutes from the routing
+    assert out["next_due"] == T0 + timedelta(minutes=30) == out["deadlines"]["return_not_competent"]["due"]

@@ -403,9 +403,12 @@ def test_reason_counts_the_other_problems() -> None:
 @given(st.binary(max_size=200))
 def test_any_bytes_give_a_value_or_bad_payload(raw: bytes) -> None:
     try:
-        parse_vk(raw)
-    except BadPayload:
-        pass
+        result = parse_vk(raw)
+    except BadPayload as err:
+        assert err.reason and err.code in ("bad_json", "bad_payload")
+        return
+    data = json.loads(raw)  # random bytes that happen to be a VK request: the group id is kept as sent
+    assert isinstance(result, VkConfirmation | VkEnvelope) and result.group_id == data["group_id"]
 
 
 @given(
@@ -416,6 +419,13 @@ def test_any_bytes_give_a_value_or_bad_payload(raw: bytes) -> None:
 )
 def test_any_reply_object_gives_a_value_or_bad_payload(obj: dict[str, Any]) -> None:
     try:
-        parse_vk(body({"type": "wall_reply_new", "group_id": 1, "object": obj}))
-    except BadPayload:
-        pass
+        result = parse_vk(body({"type": "wall_reply_new", "group_id": 1, "object": obj}))
+    except BadPayload as err:
+        assert "object" in err.reason, err.reason
+        return
+    assert isinstance(result, VkEnvelope) and result.group_id == 1
+    event = result.event
+    assert isinstance(event, NewMessage | Ignored)
+    if isinstance(event, NewMessage):  # a comment: its own id under its post, and its text as sent
+        assert event.message.text == (obj.get("text") or "")
+        assert event.message.external_id.endswith(f"_{obj['id']}")
