@@ -12,49 +12,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field, model_validator
 
-
-class Role(StrEnum):
-    curator = "curator"
-    executor = "executor"
-    agency_lead = "agency_lead"
-    supervisor = "supervisor"
-    admin = "admin"
-
-
-AGENCY_ROLES = frozenset({Role.executor, Role.agency_lead})
-
-
-class CaseState(StrEnum):
-    detected = "detected"
-    assigned = "assigned"
-    in_progress = "in_progress"
-    in_review = "in_review"
-    rework = "rework"
-    approved = "approved"
-    answered = "answered"
-    closed = "closed"
-    excluded = "excluded"
-
-
-class Stage(StrEnum):
-    """The deadline stages of the decree; the same names as ``deadlines.policy.Stage``."""
-
-    route = "route"  # §8
-    return_not_competent = "return_not_competent"  # §9
-    answer = "answer"  # §10
-    draft = "draft"  # §11
-    review = "review"  # §12
-    rework = "rework"  # §13
-    publish = "publish"  # §14
-    final_answer = "final_answer"  # §15
-    joint_contribution = "joint_contribution"  # §16
-
-
-class DeadlineState(StrEnum):
-    pending = "pending"
-    met = "met"
-    missed = "missed"
-    cancelled = "cancelled"
+from vocabulary import CaseState, DeadlineState, Role, Stage  # re-exported: the workflow's words
 
 
 class _Frozen(BaseModel):

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from infra.identity import AGENCY_ROLES, ROLES
+from vocabulary import AGENCY_ROLES, Role
 
 KINDS = ("ministry", "committee", "agency", "directorate", "other")
 
@@ -64,8 +64,8 @@ class StaffMember:
     def check(self, known_agencies: set[str]) -> None:
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.email):
             raise StaffError(f"not an e-mail address: {self.email!r}")
-        if self.role not in ROLES:
-            raise StaffError(f"unknown role {self.role!r}; one of {', '.join(ROLES)}")
+        if self.role not in tuple(Role):
+            raise StaffError(f"unknown role {self.role!r}; one of {', '.join(tuple(Role))}")
         if self.role in AGENCY_ROLES and not self.agency_id:
             raise StaffError(f"role {self.role} needs --agency")
         if self.role not in AGENCY_ROLES and self.agency_id:

@@ -10,21 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cases.errors import NotAllowed, WrongState
-from cases.model import AGENCY_ROLES, Actor, Case, CaseState, Role
+from cases.model import Actor, Case, CaseState, Role
+from vocabulary import AGENCY_ROLES, STATE_LABELS
 
 S = CaseState
-
-STATE_LABELS: dict[CaseState, str] = {
-    S.detected: "Выявлено",
-    S.assigned: "Назначено",
-    S.in_progress: "В работе",
-    S.in_review: "На согласовании",
-    S.rework: "На доработке",
-    S.approved: "Согласовано",
-    S.answered: "Ответ размещён",
-    S.closed: "Закрыто",
-    S.excluded: "Исключено",
-}
 
 # The states in which a case still needs work; exclusion (§19) may interrupt any of them.
 OPEN = (S.detected, S.assigned, S.in_progress, S.in_review, S.rework, S.approved)

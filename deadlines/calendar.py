@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from deadlines.errors import CalendarError, MissingYearError
 from deadlines.facts import FIRST_YEAR, LAST_YEAR, DayKind, DayOverride, YearFacts, builtin_facts
 from deadlines.week import DEFAULT_WEEK, DaySchedule, Week, validate_week
+from vocabulary import ZONE
 
 if TYPE_CHECKING:
     from deadlines.timeline import Timeline
 
-DEFAULT_ZONE = "Europe/Samara"  # Izhevsk time
+DEFAULT_ZONE = ZONE  # Izhevsk time
 # The calendar directory is a setting (``OTKLIK_CALENDAR_DIR``, also read by ``infra.settings``); this
 # default, relative to the working directory, is the local stack's.
 CALENDAR_DIR_ENV = "OTKLIK_CALENDAR_DIR"

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
 from deadlines.calendar import Calendar, default_calendar
 from deadlines.worktime import DaysPolicy, add_working, add_working_days, subtract_working
-
-
-class Stage(StrEnum):
-    """A stage with a regulatory deadline, named by the decree's verb."""
-
-    route = "route"  # §8 curator routes the message to the competent agency
-    return_not_competent = "return_not_competent"  # §9 agency returns a case it is not competent for
-    answer = "answer"  # §10 answer published
-    draft = "draft"  # §11 draft sent to the curator
-    review = "review"  # §12 curator approves or returns the draft
-    rework = "rework"  # §13 executor reworks a returned draft
-    publish = "publish"  # §14 executor publishes the approved answer
-    final_answer = "final_answer"  # §15 final answer after an intermediate one
-    joint_contribution = "joint_contribution"  # §16 each agency's contribution to a joint answer
-
+from vocabulary import Stage
 
 Unit = Literal["minutes", "hours", "working_days"]
 CalendarRole = Literal["curator", "agency"]

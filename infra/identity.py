@@ -11,12 +11,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from infra.settings import get_settings
+from vocabulary import AGENCY_ROLES, Role
 
 if TYPE_CHECKING:
     from firebase_admin import App
 
-ROLES = ("curator", "executor", "agency_lead", "supervisor", "admin")
-AGENCY_ROLES = ("executor", "agency_lead")
+ROLES = tuple(Role)
 
 
 class Unauthenticated(Exception):

@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from vocabulary import ZONE
+
 DEV_TASK_SECRET = "dev-only-task-secret"
 
 
@@ -36,7 +38,7 @@ class Settings(BaseModel):
     tasks_service_account: str = ""
     firestore_timeout_s: float = Field(default=5.0, gt=0)
     raw_payload_max_bytes: int = Field(default=64 * 1024, gt=0)
-    timezone: str = "Europe/Samara"
+    timezone: str = ZONE
     # Imported official production calendars and overrides (``python -m deadlines import-calendar``);
     # empty: `.state/calendar-overrides` under the working directory (the local stack's).
     calendar_dir: str = ""

@@ -9,15 +9,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl
 
-
-class Network(StrEnum):
-    vk = "vk"
-    ok = "ok"  # Odnoklassniki
-    telegram = "telegram"
-    facebook = "facebook"
-    twitter = "twitter"
-    instagram = "instagram"
-    other = "other"
+from vocabulary import Network
 
 
 class SourceKind(StrEnum):

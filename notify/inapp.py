@@ -13,26 +13,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
+from vocabulary import STAGE_TITLES, ZONE
+
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, Transaction
 
 COLLECTION = "notifications"
-DEFAULT_ZONE = "Europe/Samara"
+DEFAULT_ZONE = ZONE
 
 NotificationKind = Literal["deadline_missed", "deadline_warning"]
-
-STAGE_TITLES: dict[str, str] = {
-    "route": "Направление в исполнительный орган (п. 8)",
-    "return_not_competent": "Возврат как не относящегося к компетенции (п. 9)",
-    "answer": "Размещение ответа (п. 10)",
-    "draft": "Направление проекта ответа куратору (п. 11)",
-    "review": "Согласование куратором (п. 12)",
-    "rework": "Доработка проекта (п. 13)",
-    "publish": "Размещение согласованного ответа (п. 14)",
-    "final_answer": "Окончательный ответ после промежуточного (п. 15)",
-    "joint_contribution": "Информация для общего ответа (п. 16)",
-}
-
 
 @dataclass(frozen=True)
 class DeadlineNotice:
@@ -56,7 +45,7 @@ def local_time(moment: datetime, zone: str = DEFAULT_ZONE) -> str:
 
 
 def text(notice: DeadlineNotice, zone: str = DEFAULT_ZONE) -> str:
-    title = STAGE_TITLES.get(notice.stage, notice.stage)
+    title = STAGE_TITLES.get(notice.stage, notice.stage)  # type: ignore[call-overload]
     if notice.agency_id and notice.stage == "joint_contribution":
         title = f"{title}, орган {notice.agency_id}"
     when = local_time(notice.due, zone)

@@ -50,12 +50,16 @@ if [ -f package.json ]; then
     fi
 fi
 
-# 4. The staff web client: web/src bundled by esbuild into web/dist/app.js (see docs/web.md).
+# 4. The staff web client: its vocabulary generated from vocabulary.py and the transition table, then
+#    web/src bundled by esbuild into web/dist/app.js (see docs/web.md).
 if [ -d web/src ]; then
-    want=$(hash_files package.json package-lock.json $(find web/src -type f -name '*.js' | LC_ALL=C sort))
-    if [ ! -f web/dist/app.js ] || ! stamp_ok web "$want"; then
+    sources="vocabulary.py cases/transitions.py scripts/web_vocabulary.py"
+    want=$(hash_files package.json package-lock.json $sources \
+           $(find web/src -type f -name '*.js' -not -path 'web/src/generated/*' | LC_ALL=C sort))
+    if [ ! -f web/dist/app.js ] || [ ! -f web/src/generated/vocabulary.js ] || ! stamp_ok web "$want"; then
         [ -x node_modules/.bin/esbuild ] || { say "esbuild is missing: run npm install"; exit 1; }
-        say "building the web client (web/dist/app.js)"
+        say "building the web client (web/src/generated/vocabulary.js, web/dist/app.js)"
+        .venv/bin/python scripts/web_vocabulary.py
         node_modules/.bin/esbuild web/src/app.js --bundle --format=esm --outfile=web/dist/app.js --log-level=warning
         stamp_set web "$want"
     fi

@@ -137,3 +137,12 @@ def test_fields_of_other_writers_survive_a_command() -> None:
     assert out["deadlines"]["route"]["state"] == "met"
     # the earliest pending deadline after routing: §9's 30 minutes from the routing
     assert out["next_due"] == T0 + timedelta(minutes=30) == out["deadlines"]["return_not_competent"]["due"]
+
+
+def test_every_event_type_and_state_has_its_russian_label() -> None:
+    import vocabulary
+
+    assert set(vocabulary.EVENT_LABELS) == set(EVENT_TYPES)
+    assert set(vocabulary.STATE_LABELS) == set(CaseState)
+    assert set(vocabulary.STAGE_LABELS) == set(vocabulary.STAGE_TITLES) == set(vocabulary.Stage)
+    assert set(vocabulary.ROLE_LABELS) == set(Role) and set(vocabulary.NETWORK_LABELS) == set(vocabulary.Network)

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -295,24 +296,23 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
     print(f"screenshots: {shots}")  # noqa: T201
 
 
-def test_the_clients_labels_and_command_table_mirror_the_workflow() -> None:
-    """web/src/labels.js copies the workflow's states, roles, stages, events and transition table (for
-    buttons and labels without a round trip): this keeps the copy equal to cases/."""
-    from cases.events import CaseEvent
-    from cases.model import CaseState, DeadlineState, Role, Stage
+def test_the_client_vocabulary_is_generated_from_the_workflow(tmp_path: Path) -> None:
+    """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary.py and
+    cases/transitions.py: what node imports from it is exactly those (set-up runs it before bundling)."""
+    import vocabulary
     from cases.transitions import TRANSITIONS
 
-    script = ("import * as L from './web/src/labels.js';"
-              "console.log(JSON.stringify(Object.fromEntries(Object.entries(L))));")
-    run = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True,
-                         timeout=60)
+    out = tmp_path / "vocabulary.js"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "web_vocabulary.py"), str(out)], check=True, timeout=60)
+    script = f"import * as V from {json.dumps(out.as_uri())}; console.log(JSON.stringify(V));"
+    run = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     js = json.loads(run.stdout)
-    assert set(js["STATE_LABELS"]) == {s.value for s in CaseState}
-    assert set(js["ROLE_LABELS"]) == {r.value for r in Role}
-    assert set(js["STAGE_LABELS"]) == {s.value for s in Stage}
-    assert set(js["DEADLINE_STATE_LABELS"]) == {s.value for s in DeadlineState}
-    events = {cls.model_fields["type"].default for cls in CaseEvent.__subclasses__()}
-    assert set(js["EVENT_LABELS"]) == events
-    assert {name: (sorted(rule["roles"]), sorted(rule["states"])) for name, rule in js["COMMANDS"].items()} == {
-        name: (sorted(rule.roles), sorted(rule.sources)) for name, rule in TRANSITIONS.items()}
+    assert js["STATE_LABELS"] == {str(k): v for k, v in vocabulary.STATE_LABELS.items()}
+    assert js["STAGE_LABELS"] == {str(k): v for k, v in vocabulary.STAGE_LABELS.items()}
+    assert js["EVENT_LABELS"] == vocabulary.EVENT_LABELS and js["ZONE"] == "Europe/Samara"
+    assert list(js["COMMANDS"]) == list(TRANSITIONS)  # workflow order: the buttons' order
+    assert js["COMMANDS"]["route"] == {"label": "Направить в орган власти", "roles": ["curator"],
+                                       "states": ["detected"]}
+    assert (ROOT / "web" / "src" / "generated" / "vocabulary.js").read_text(encoding="utf-8") == \
+        out.read_text(encoding="utf-8"), "the client's vocabulary is stale: run scripts/setup.sh"

@@ -1,7 +1,9 @@
 // Pure formatting helpers: Izhevsk (Europe/Samara) time and deadline countdowns. No DOM, no Firebase:
 // tested with `node --test web/test/`.
 
-export const TIME_ZONE = 'Europe/Samara';
+import { ZONE } from './generated/vocabulary.js';
+
+export const TIME_ZONE = ZONE;
 
 const samaraFormat = new Intl.DateTimeFormat('ru-RU', {
   timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit',

@@ -1,10 +1,10 @@
 // What the signed-in person may do with a case now: the transition table (labels.js COMMANDS) filtered by
 // role, state and agency, as cases/transitions.py checks it. Pure: tested with node.
-import { COMMANDS } from './labels.js';
+import { AGENCY_ROLES, COMMANDS } from './labels.js';
 
 export function availableCommands(caseDoc, me) {
   if (!caseDoc || !me) return [];
-  const agencyRole = me.role === 'executor' || me.role === 'agency_lead';
+  const agencyRole = AGENCY_ROLES.includes(me.role);
   const exclusion = caseDoc.exclusion || null;
   const openFlag = Boolean(exclusion && !exclusion.confirmed_at && !exclusion.dismissed_at);
   return Object.entries(COMMANDS)
