@@ -153,6 +153,10 @@ EVENT_LABELS: dict[str, str] = {
     "ExclusionReversed": "Возвращено в обработку",
     "MarkedSignificant": "Отмечено как социально значимое",
     "DeadlinesRecomputed": "Сроки пересчитаны системой",
+    "DeadlineWarned": "Предупреждение об истечении срока",
+    "DeadlineMissed": "Срок нарушен",
+    "MessageEdited": "Автор изменил текст сообщения",
+    "MessageDeletedAtSource": "Сообщение удалено в социальной сети",
 }
 
 # Why the system planned deadlines again (the DeadlinesRecomputed event's payload.reason).

@@ -152,7 +152,8 @@ assert answer.status_code == 200 and b'"created"' in answer.get_data(), answer.g
 def bench(messages: int, threads: int, workdir: Path) -> None:
     import json
 
-    from cases.documents import new_case_fields
+    from cases.documents import created_document, event_doc, event_id
+    from cases.routing import detect
     from deadlines.calendar import load_calendar
     from deadlines.policy import default_policy
     from intake import signature
@@ -180,7 +181,7 @@ def bench(messages: int, threads: int, workdir: Path) -> None:
         intake = procs.functions_server(procs.free_port(), env, log_path=workdir / "intake.log").start()
         started.append(intake)
         # The whole path besides: the same function with the Cloud Tasks emulator, so each new case also
-        # gets its 5 tasks (they fall due after the run; the target URL is a closed port).
+        # gets its 6 tasks: 5 wake-ups (they fall due after the run) and the outbox's (its target is a closed port).
         tasks_port = procs.free_port()
         queue = f"projects/{PROJECT}/locations/europe-west1/queues/deadlines"
         started.append(procs.tasks_emulator(tasks_port, queue, log_path=workdir / "tasks.log").start())
@@ -227,11 +228,11 @@ def bench(messages: int, threads: int, workdir: Path) -> None:
             message = Message.model_validate(raw)
             doc = new_case(message, source, received_at=datetime.now(UTC), sender_detected_at=None,
                            raw=json.dumps(raw, ensure_ascii=False), raw_max_bytes=64 * 1024, write_id=uuid.uuid4().hex)
-            fields, first_event = new_case_fields(doc["id"], doc["detected_at"], policy, "http://127.0.0.1:9")
+            case, events = detect(doc["id"], doc["detected_at"], policy)
             ref = db.collection("cases").document(doc["id"])
             batch = db.batch()
-            batch.create(ref, {**doc, **fields})
-            batch.create(ref.collection("events").document("000001"), first_event)
+            batch.create(ref, created_document(doc, case, events))
+            batch.create(ref.collection("events").document(event_id(1)), event_doc(events[0], []))
             batch.commit()
 
         print(f"ingest benchmark: {messages} messages, {threads} client threads, server {SERVER_ENV}, "
@@ -250,7 +251,7 @@ def bench(messages: int, threads: int, workdir: Path) -> None:
 
         few = max(messages // 4, 50)
         run_threads(20, threads, lambda n, s: post(body_for([f"fwarm-{run_id}-{n}"]), s, full_url))
-        full_rate, _, full_p95 = report("with Cloud Tasks (5 tasks per case)", few, *run_threads(
+        full_rate, _, full_p95 = report("with Cloud Tasks (6 tasks per case)", few, *run_threads(
             few, threads, lambda n, s: post(body_for([f"full-{run_id}-{n}"]), s, full_url)))
         batches = max(few // size, 2)
         wall, lat = run_threads(batches, threads, lambda n, s: post(

@@ -19,7 +19,7 @@ class DeadlineChange(BaseModel):
     model_config = ConfigDict(frozen=True, use_enum_values=True)
     key: str
     stage: Stage
-    change: Literal["started", "met", "cancelled", "recomputed"]
+    change: Literal["started", "met", "cancelled", "recomputed", "missed"]
     due: AwareDatetime
     agency_id: str | None = None
     met_late: bool = False  # for "met": done after the due moment
@@ -151,6 +151,32 @@ class DeadlinesRecomputed(CaseEvent):
     type: Literal["DeadlinesRecomputed"] = "DeadlinesRecomputed"
 
 
+class DeadlineWarned(CaseEvent):
+    """A deadline nears: the responsible person is warned. payload: key, stage, due, agency_id,
+    responsible_uids"""
+
+    type: Literal["DeadlineWarned"] = "DeadlineWarned"
+
+
+class DeadlineMissed(CaseEvent):
+    """§20, §21: a deadline passed undone. payload: key, stage, due, agency_id, responsible_uids (who
+    answered for it when it was missed), notified_uids (them, the agency's leads, the curators)"""
+
+    type: Literal["DeadlineMissed"] = "DeadlineMissed"
+
+
+class MessageEdited(CaseEvent):
+    """§6: the author edited the message at the source. payload: text, previous_text, edited_at"""
+
+    type: Literal["MessageEdited"] = "MessageEdited"
+
+
+class MessageDeletedAtSource(CaseEvent):
+    """§6: the message was deleted at the source (the case stays). payload: deleted_by"""
+
+    type: Literal["MessageDeletedAtSource"] = "MessageDeletedAtSource"
+
+
 class MarkedSignificant(CaseEvent):
     """§22. payload: reason"""
 
@@ -163,6 +189,7 @@ EVENT_TYPES: dict[str, type[CaseEvent]] = {
         CaseDetected, Routed, ReturnedNotCompetent, Accepted, ExecutorAssigned, ContributionMade,
         DraftSubmitted, Approved, ReturnedForRework, Published, Closed, RepeatLinked, ExclusionFlagged,
         ExclusionDismissed, ExclusionConfirmed, ExclusionReversed, MarkedSignificant, DeadlinesRecomputed,
+        DeadlineWarned, DeadlineMissed, MessageEdited, MessageDeletedAtSource,
     )
 }
 

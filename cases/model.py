@@ -26,13 +26,24 @@ class Actor(_Frozen):
     name: str = ""
 
 
+class Escalation(_Frozen):
+    """Who answered for a missed deadline when it was missed (§20), and who was told."""
+
+    responsible_uids: list[str] = Field(default_factory=list)
+    agency_id: str | None = None
+    notified_uids: list[str] = Field(default_factory=list)
+    at: AwareDatetime
+
+
 class Deadline(_Frozen):
     """One regulatory term on the case. ``met_late`` records an action done after ``due``.
 
-    The escalation handler adds its own fields (``missed_at``, ``warned_at``, ``escalation``); unknown
-    fields are kept, so a read-command-write cycle never drops them."""
+    ``warn_at`` is when to warn the responsible person (the SLA policy's working hour before, none when
+    that falls at or before the start); ``warned``/``missed_at``/``escalation`` are escalation's, which is
+    a command like any other (``cases.escalation``). ``task``/``warn_task`` name the Cloud Tasks that wake
+    the case (fixed by the due moment: ``cases.wakeups.task_name``)."""
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     stage: Stage
     due: AwareDatetime
@@ -44,10 +55,13 @@ class Deadline(_Frozen):
     # Years without a government decree that this due moment was computed over: it may still move, and
     # is recomputed when those years are published (``recompute_deadlines``). Empty: final.
     provisional_years: list[int] = Field(default_factory=list)
-    task: str | None = None  # Cloud Task name, set by the scheduler adapter
-    warned: bool = False  # set by the escalation handler
-    warned_at: AwareDatetime | None = None  # set by the escalation handler
-    missed_at: AwareDatetime | None = None  # set by the escalation handler
+    warn_at: AwareDatetime | None = None
+    warned: bool = False
+    warned_at: AwareDatetime | None = None
+    missed_at: AwareDatetime | None = None
+    escalation: Escalation | None = None
+    task: str | None = None
+    warn_task: str | None = None
 
 
 def joint_key(agency_id: str) -> str:
@@ -133,7 +147,7 @@ class Significance(_Frozen):
 
 
 class Case(_Frozen):
-    """The workflow's view of a case document. The document's other fields (message, source, raw,
+    """The workflow's view of a case document. The document's other fields (source, raw, received_at,
     updated_at, unscheduled…) are kept as they are, so the store can write back what it read."""
 
     model_config = ConfigDict(frozen=True, extra="allow")
@@ -155,6 +169,12 @@ class Case(_Frozen):
     exclusion: Exclusion | None = None
     significant: Significance | None = None
     deadlines: dict[str, Deadline] = Field(default_factory=dict)
+    # The message as intake normalised it (docs/data-model.md): changed only by the source's edits and
+    # deletions, which are events like any other (``cases.message``).
+    message: dict[str, Any] = Field(default_factory=dict)
+    # Why the case has no deadlines (stored before provisional years, when a year without calendar data
+    # was refused); ``restore_deadlines`` gives them and clears it.
+    deadlines_error: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -1,5 +1,5 @@
 """The staff API's OpenAPI 3.1 document, built from the command models and the transition table, so the
-document and the code cannot drift (`python -m cases openapi` writes docs/openapi-api.json)."""
+document and the code cannot drift (`python -m admin openapi` writes docs/openapi-api.json)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ def recompute_deadlines(case: Case, now: datetime, planner: DuePlanner, calendar
 
 def restore_deadlines(case: Case, now: datetime, planner: DuePlanner, error: str = "") -> Result | None:
     """The detection deadlines a case is missing, from its detection: route (§8) while it waits for
-    routing, answer (§10) and draft (§11) while it is open. None when none is missing."""
+    routing, answer (§10) and draft (§11) while it is open; ``deadlines_error`` cleared. None when none is
+    missing and there is no error to clear."""
     ledger = Ledger(case.deadlines, planner)
     wanted = [Stage.route] if case.state is CaseState.detected else []
     if case.state in OPEN:
@@ -52,10 +53,11 @@ def restore_deadlines(case: Case, now: datetime, planner: DuePlanner, error: str
         if stage not in case.deadlines:
             ledger.start(stage, stage, case.detected_at)
             started.append(_change(stage, None, ledger.deadlines[stage]))
-    if not started:
+    if not started and case.deadlines_error is None:
         return None
-    payload = {"reason": "deadlines_restored", "years": [], "calendar": "", "error": error, "changes": started}
-    return commit(case, None, DeadlinesRecomputed, aware(now), payload=payload, ledger=ledger)
+    payload = {"reason": "deadlines_restored", "years": [], "calendar": "", "error": error or case.deadlines_error,
+               "changes": started}
+    return commit(case, None, DeadlinesRecomputed, aware(now), payload=payload, ledger=ledger, deadlines_error=None)
 
 
 def _change(key: str, old: Deadline | None, new: Deadline) -> dict[str, Any]:

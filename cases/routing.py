@@ -19,14 +19,15 @@ from cases.schedule import DuePlanner, Ledger
 from cases.transitions import check
 
 
-def detect(case_id: str, detected_at: datetime, planner: DuePlanner, *, actor: Actor | None = None) -> Result:
+def detect(case_id: str, detected_at: datetime, planner: DuePlanner | None, *, actor: Actor | None = None) -> Result:
     """A new case with its detection deadlines: route (§8), answer (§10) and draft (§11), all from
-    the moment the curator's monitoring detected the message."""
+    the moment the curator's monitoring detected the message. Without a planner, none (a case whose
+    deadlines cannot be computed is still a case)."""
     aware(detected_at)
     ledger = Ledger({}, planner)
-    ledger.start(Stage.route, Stage.route, detected_at)
-    ledger.start(Stage.answer, Stage.answer, detected_at)
-    ledger.start(Stage.draft, Stage.draft, detected_at)
+    if planner is not None:
+        for stage in (Stage.route, Stage.answer, Stage.draft):
+            ledger.start(stage, stage, detected_at)
     case = Case(id=case_id, detected_at=detected_at, deadlines=ledger.deadlines)
     event = CaseDetected(
         case_id=case_id,

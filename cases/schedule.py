@@ -15,11 +15,17 @@ from datetime import datetime
 from typing import Protocol
 
 from cases.events import DeadlineChange
-from cases.model import Deadline, DeadlineState, Stage
+from cases.model import Deadline, DeadlineState, Escalation, Stage
 
 
 class DuePlanner(Protocol):
+    """``deadlines.policy.SlaPolicy`` in production."""
+
     def due(self, stage: str, start: datetime) -> datetime: ...
+
+    def warning_at(self, stage: str, due: datetime) -> datetime:
+        """When to warn before `due` (may fall before the stage started: the Ledger then warns not at all)."""
+        ...
 
     def provisional_years(self, stage: str, *moments: datetime) -> tuple[int, ...]:
         """Years without a government decree between the earliest and latest of `moments`."""
@@ -43,7 +49,7 @@ class Ledger:
         key = str(key)
         self.cancel(key)  # a pending round being replaced is cancelled, never silently lost
         deadline = Deadline(stage=stage, due=due, started_at=now, agency_id=agency_id,
-                            provisional_years=list(provisional_years))
+                            provisional_years=list(provisional_years), warn_at=self._warn_at(stage, due, now))
         self.deadlines[key] = deadline
         self._record(key, deadline, "started")
         return deadline
@@ -57,9 +63,13 @@ class Ledger:
         if old is None or old.state != DeadlineState.pending:
             return None
         due, years = self._plan(old.stage, old.started_at)
-        self.deadlines[key] = old.model_copy(update={"due": due, "provisional_years": list(years)})
-        if due != old.due:
-            self._record(key, self.deadlines[key], "recomputed")
+        if due == old.due:
+            self.deadlines[key] = old.model_copy(update={"provisional_years": list(years)})
+            return old
+        moved = {"due": due, "provisional_years": list(years), "warn_at": self._warn_at(old.stage, due, old.started_at),
+                 "warned": False, "warned_at": None, "task": None, "warn_task": None}
+        self.deadlines[key] = old.model_copy(update=moved)
+        self._record(key, self.deadlines[key], "recomputed")
         return old
 
     def meet(self, key: str, now: datetime) -> None:
@@ -72,6 +82,19 @@ class Ledger:
         state = DeadlineState.met if old.state == DeadlineState.pending else DeadlineState.missed
         self.deadlines[key] = old.model_copy(update={"state": state, "met_at": now, "met_late": late})
         self._record(key, self.deadlines[key], "met")
+
+    def warned(self, key: str, now: datetime) -> None:
+        """The responsible person has been warned that the deadline nears (escalation)."""
+        old = self.deadlines[str(key)]
+        self.deadlines[str(key)] = old.model_copy(update={"warned": True, "warned_at": now})
+
+    def missed(self, key: str, now: datetime, escalation: Escalation) -> None:
+        """Past due and not done: missed, with who answered for it then (§20). A fact for §21."""
+        key = str(key)
+        old = self.deadlines[key]
+        self.deadlines[key] = old.model_copy(update={"state": DeadlineState.missed, "missed_at": now,
+                                                     "escalation": escalation})
+        self._record(key, self.deadlines[key], "missed")
 
     def cancel(self, key: str) -> bool:
         key = str(key)
@@ -95,6 +118,14 @@ class Ledger:
         if due.tzinfo is None:
             raise ValueError(f"the planner returned a naive datetime for {stage}")
         return due, tuple(self._planner.provisional_years(stage.value, started_at, base, due))
+
+    def _warn_at(self, stage: Stage, due: datetime, started_at: datetime) -> datetime | None:
+        """No warning when it would come at or before the stage started (a stage shorter than the
+        warning period, e.g. §9's 30 minutes with a 1-hour warning): it would only be noise."""
+        if self._planner is None:
+            return None
+        warn_at = self._planner.warning_at(stage.value, due)
+        return warn_at if started_at < warn_at < due else None
 
     def _record(self, key: str, deadline: Deadline, change: str) -> None:
         self.changes.append(

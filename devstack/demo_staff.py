@@ -21,8 +21,8 @@ DEMO_PASSWORD = "otklik-demo-2026"
 def create(stack: Stack, now: datetime) -> dict[str, object]:
     if not stack.with_auth:
         return {}
-    from cases import admin
-    from cases.staff import StaffMember
+    from admin import operations as admin
+    from admin.staff import StaffMember
 
     lines = []
     for email, role, agency, name in DEMO_STAFF:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
+from infra.probes import http_ok, tcp_open
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,19 +46,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def http_ok(url: str, timeout: float = 1.0) -> bool:
-    try:
-        return requests.get(url, timeout=timeout).status_code < 500
-    except requests.RequestException:
-        return False
-
-
-def tcp_open(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(0.5)
-        return s.connect_ex((host, port)) == 0
 
 
 @dataclass

@@ -37,9 +37,9 @@ def _error(status: int, code: str, message: str, **extra: Any) -> Response:
 
 def api(request: Request) -> Response:
     from cases.errors import DomainError
-    from cases.repository import StoreUnavailable
-    from cases.service import BadBody
+    from cases.ports import StoreUnavailable
     from infra.identity import NoRole, Unauthenticated
+    from workflow.service import BadBody
 
     parts = [p for p in request.path.split("/") if p][1:]  # after "api"
     try:
@@ -101,22 +101,22 @@ def _actor(request: Request) -> Any:
 
 
 def _command(request: Request, actor: Any, case_id: str, command: str) -> Response:
-    from cases.wiring import service
+    import bootstrap
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _error(400, "bad_json", "Тело запроса должно быть объектом JSON.")
-    committed = service().execute(case_id, actor, command, body)
+    committed = bootstrap.case_service().execute(case_id, actor, command, body)
     return _json(200, {"case_id": case_id, "state": committed.case.state.value, "version": committed.case.version,
                        "events": [e.to_dict() for e in committed.events],
                        "deadlines": committed.fields["deadlines"]})
 
 
 def _read(actor: Any, case_id: str, *, events: bool) -> Response:
+    import bootstrap
     from cases.errors import NotAllowed
-    from cases.wiring import service
 
-    cases = service().cases
+    cases = bootstrap.cases()
     doc = cases.get(case_id)
     if actor.role not in READ_ALL and (actor.agency_id is None or actor.agency_id not in doc.get("agency_ids", [])):
         raise NotAllowed("Это обращение вашему органу не направлялось.", code="agency_not_allowed")

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Request, jsonify
 
-from devstack.procs import http_ok, tcp_open
+from infra.probes import http_ok, tcp_open
 
 
 def _checks() -> dict[str, bool]:

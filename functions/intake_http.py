@@ -1,46 +1,28 @@
 """HTTP entry points of intake (§6): ``monitoring``, ``vk``, ``telegram``. Thin: read, call, map errors.
 
-The service is built on the first request and kept for the instance (import time is cold-start time).
+The service comes from the composition root (``bootstrap``), built on the first request and kept for the
+instance (import time is cold-start time).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import IO, Any
 
 from flask import Request, Response, jsonify
 
-from intake.errors import IntakeError, NotAllowed, NotAuthenticated, StoreUnavailable, message_ru
+from cases.ports import StoreUnavailable as CaseStoreUnavailable
+from intake.errors import IntakeError, NotAllowed, NotAuthenticated, message_ru
 from intake.events import BadPayload
 from intake.service import IntakeService
 
 MAX_BODY_BYTES = 1024 * 1024
 RETRY_AFTER_S = 5
 
-_service: IntakeService | None = None
-_service_lock = threading.Lock()
-
-
 def get_service() -> IntakeService:
-    global _service
-    if _service is None:
-        with _service_lock:
-            if _service is None:
-                from cases.wiring import service as case_workflow
-                from intake.wiring import build_service
+    import bootstrap
 
-                _service = build_service(opener=case_workflow())
-    return _service
-
-
-def reset_service() -> None:
-    """For tests that point the process at another emulator or registry."""
-    global _service
-    _service = None
-    from cases.wiring import reset
-
-    reset()
+    return bootstrap.intake_service()
 
 
 def _error(status: int, code: str, detail: str, **extra: Any) -> tuple[Response, int, dict[str, str]]:
@@ -67,8 +49,8 @@ def _handle(request: Request, call: Callable[[IntakeService, bytes], Any]) -> An
         return _error(401, exc.code, exc.detail)
     except NotAllowed as exc:
         return _error(403, exc.code, exc.detail)
-    except StoreUnavailable as exc:
-        return _error(503, exc.code, exc.detail)
+    except CaseStoreUnavailable as exc:  # intake's own (the senders' event ids) or the case repository's
+        return _error(503, "store_unavailable", str(exc))
     except IntakeError as exc:
         return _error(400, exc.code, exc.detail)
 

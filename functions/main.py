@@ -19,6 +19,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/intake/vk": ("functions.intake_http", "vk"),
     "/intake/telegram": ("functions.intake_http", "telegram"),
     "/tasks/deadline": ("functions.tasks_http", "deadline"),
+    "/tasks/events": ("functions.tasks_http", "events"),
     "/scheduler/sweep": ("functions.scheduler_http", "sweep"),
     "/api": ("functions.api_http", "api"),
     "/web": ("functions.web_http", "web"),
@@ -47,6 +48,11 @@ def intake_telegram(request: Request) -> Any:
 @functions_framework.http
 def tasks_deadline(request: Request) -> Any:
     return _handler(*ROUTES["/tasks/deadline"])(request)
+
+
+@functions_framework.http
+def tasks_events(request: Request) -> Any:
+    return _handler(*ROUTES["/tasks/events"])(request)
 
 
 @functions_framework.http

@@ -1,4 +1,5 @@
-"""POST /tasks/deadline: the Cloud Tasks target. Authenticates the caller, parses the task, decides.
+"""The Cloud Tasks targets: ``POST /tasks/deadline`` (a deadline's wake-up) and ``POST /tasks/events`` (the
+outbox's call after a write). Authenticate the caller, parse the task, call one service.
 
 Status codes tell Cloud Tasks what to do: 2xx done (including "nothing to do"), 5xx retry later
 (Firestore or Cloud Tasks unavailable), 4xx a task we cannot read or a caller we do not trust.
@@ -12,40 +13,77 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Request, jsonify
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cases.ports import StoreUnavailable
+from infra.tasks import TasksUnavailable
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Otklik-Task-Secret"
+OUTAGES = (StoreUnavailable, TasksUnavailable)  # 503: Cloud Tasks (or Scheduler) tries again
 
 
 def deadline(request: Request) -> Any:
-    from google.api_core import exceptions
+    """A wake-up for one deadline (``escalation.handler``)."""
+    import bootstrap
+    from escalation.handler import DeadlineTask, handle_deadline_task
+    from escalation.tasks import DEADLINE_PATH
 
-    from deadlines.escalation import DeadlineTask, handle_deadline_task
-    from deadlines.schedule import DEADLINE_PATH
-    from deadlines.wiring import escalation
-    from infra.tasks import TasksUnavailable
+    task = _task(request, DEADLINE_PATH, DeadlineTask)
+    if not isinstance(task, DeadlineTask):
+        return task
+    try:
+        outcome = handle_deadline_task(bootstrap.cases(), bootstrap.staff(), bootstrap.queue(), task,
+                                       bootstrap.clock()(), bootstrap.base_url())
+    except OUTAGES as err:
+        log.warning("deadline task %s/%s: store unavailable, Cloud Tasks will retry: %s", task.case_id, task.key, err)
+        return unavailable()
+    return jsonify(outcome.as_dict()), 200
 
+
+class EventsTask(BaseModel):
+    """The body of the outbox's task (``escalation.tasks.events_task``)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    case_id: str = Field(min_length=1, max_length=300)
+
+
+def events(request: Request) -> Any:
+    """The outbox: dispatch the case's undispatched events to their handlers (``outbox.dispatch``)."""
+    import bootstrap
+    from escalation.tasks import EVENTS_PATH
+    from outbox.dispatch import dispatch
+
+    task = _task(request, EVENTS_PATH, EventsTask)
+    if not isinstance(task, EventsTask):
+        return task
+    try:
+        done = dispatch(bootstrap.cases(), task.case_id, bootstrap.ports())
+    except OUTAGES as err:
+        log.warning("events of case %s: store unavailable, Cloud Tasks will retry: %s", task.case_id, err)
+        return unavailable()
+    return jsonify(case_id=task.case_id, dispatched=done), 200
+
+
+def _task(request: Request, path: str, model: type[BaseModel]) -> Any:
+    """The task's body as `model`, or the response that refuses it (405, 401/403, 400)."""
     if request.method != "POST":
         return error_response(405, "method_not_allowed", "Только POST.")
-    denied = authenticate(request, DEADLINE_PATH)
+    denied = authenticate(request, path)
     if denied is not None:
         return denied
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error_response(400, "bad_json", "Тело задачи должно быть объектом JSON.")
     try:
-        task = DeadlineTask.model_validate(body)
+        return model.model_validate(body)
     except ValidationError as err:
         return error_response(400, "bad_task", str(err.errors(include_url=False, include_input=False)))
-    env = escalation()
-    try:
-        outcome = handle_deadline_task(env.db, task, env.clock(), env.queue, env.base_url, env.zone)
-    except (exceptions.GoogleAPICallError, exceptions.RetryError, TasksUnavailable) as err:
-        log.warning("deadline task %s/%s: store unavailable, Cloud Tasks will retry: %s", task.case_id, task.key, err)
-        return error_response(503, "unavailable", "Хранилище временно недоступно, повторите позже.")
-    return jsonify(outcome.as_dict()), 200
+
+
+def unavailable() -> Any:
+    return error_response(503, "unavailable", "Хранилище временно недоступно, повторите позже.")
 
 
 def authenticate(request: Request, path: str) -> Any | None:

@@ -8,7 +8,6 @@ so nothing here relies on either: handlers re-read the case and decide.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -26,14 +25,9 @@ class TasksUnavailable(RuntimeError):
     """Cloud Tasks did not take the task; the caller leaves it to the sweep (or retries)."""
 
 
-def task_name(*parts: str) -> str:
-    """A task id from its identity: the same (case, stage, due) always gives the same name."""
-    return "t-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
-
-
 @dataclass(frozen=True)
 class TaskRequest:
-    name: str  # the short id from task_name()
+    name: str  # the task's id: fixed by what it is for (cases.wakeups.task_name)
     url: str
     payload: dict[str, Any]
     at: datetime

@@ -1,7 +1,7 @@
-"""The Firestore shape of a new case, of an edit and of a delivery marker (docs/data-model.md). Pure.
+"""What intake stores of a new message (docs/data-model.md) and of a sender's event id. Pure.
 
-Both store adapters (Firestore and the in-memory fake) build their writes from here, so the document
-shape is decided once.
+The message's document carries what is not the workflow's: the message, its source, the raw payload,
+the times; the case repository adds the workflow's fields (state, deadlines...) in the same write.
 """
 
 from __future__ import annotations
@@ -24,13 +24,6 @@ class Delivery:
 
     id: str
     doc: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Edit:
-    text: str
-    edited_at: datetime | None
-    replaced_at: datetime
 
 
 def detected_at(sender_value: datetime | None, received_at: datetime) -> datetime:
@@ -62,51 +55,20 @@ def message_doc(message: Message) -> dict[str, Any]:
 
 def new_case(message: Message, source: SourceRef, *, received_at: datetime, sender_detected_at: datetime | None,
              raw: str, raw_max_bytes: int, write_id: str, agency_id: str | None = None) -> dict[str, Any]:
-    """A case in state ``detected``; ``raw.write_id`` lets the writer recognise its own retried create."""
+    """The message's document; ``raw.write_id`` lets the writer recognise its own retried create."""
     payload, truncated = cap_utf8(raw, raw_max_bytes)
     source_doc: dict[str, Any] = source.model_dump(mode="json")
     if agency_id:
         source_doc["agency_id"] = agency_id  # a suggestion for routing; agency_ids stays empty until routed
     return {
         "id": message.case_id(),
-        "state": "detected",
-        "version": 1,
         "detected_at": detected_at(sender_detected_at, received_at),
         "received_at": received_at,
         "updated_at": received_at,
         "source": source_doc,
         "message": message_doc(message),
         "raw": {"payload": payload, "truncated": truncated, "write_id": write_id},
-        "agency_ids": [],
-        "deadlines": {},
     }
-
-
-def edit_updates(current: dict[str, Any], edit: Edit) -> dict[str, Any] | None:
-    """Field updates that replace the text and keep the earlier version; None when the text is unchanged."""
-    old_text = current.get("text", "")
-    if old_text == edit.text:
-        return None
-    earlier = {"text": old_text, "edited_at": edit.edited_at, "replaced_at": edit.replaced_at}
-    return {
-        "message.text": edit.text,
-        "message.edits": [*current.get("edits", []), earlier],
-        "updated_at": edit.replaced_at,
-    }
-
-
-def delete_updates(current: dict[str, Any], deleted_at: datetime, deleted_by: str | None) -> dict[str, Any] | None:
-    """Mark deleted at the source (the case is never removed); None when already marked."""
-    if current.get("deleted_at_source"):
-        return None
-    updates: dict[str, Any] = {
-        "message.deleted_at_source": True,
-        "message.deleted_at": deleted_at,
-        "updated_at": deleted_at,
-    }
-    if deleted_by:
-        updates["message.deleted_by"] = deleted_by
-    return updates
 
 
 def delivery(network: Network, scope: str, event_id: str, *, case_id: str, kind: str,

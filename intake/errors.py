@@ -6,6 +6,8 @@ The entry point maps the kind of error to an HTTP status; the code and both text
 
 from __future__ import annotations
 
+from cases.ports import StoreUnavailable as CaseStoreUnavailable
+
 
 class IntakeError(Exception):
     """Base of the refusals below; ``code`` is stable and documented in docs/intake.md."""
@@ -24,8 +26,9 @@ class NotAllowed(IntakeError):
     """The sender is known but may not deliver this: wrong VK secret or Telegram token, inactive source."""
 
 
-class StoreUnavailable(IntakeError):
-    """Firestore did not answer in time: nothing was half-written, the sender should retry."""
+class StoreUnavailable(IntakeError, CaseStoreUnavailable):
+    """Firestore did not answer in time: nothing was half-written, the sender should retry. One kind of
+    the case store's outage (``cases.ports.StoreUnavailable``), which the entry point answers alike."""
 
     def __init__(self, detail: str = "the case store is unavailable") -> None:
         super().__init__("store_unavailable", detail)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from cases.errors import NotFound
+from cases.ports import Committed, SideDocument
 from infra.clock import Clock
 from intake import documents, monitoring, signature
-from intake.documents import Edit
-from intake.errors import NotAllowed, NotAuthenticated
+from intake.errors import NotAllowed, NotAuthenticated, StoreUnavailable
 from intake.events import (
     BadPayload,
     DeletedMessage,
@@ -30,7 +31,7 @@ from intake.events import (
 )
 from intake.models import ItemResult, Network, Outcome, SourceKind, SourceRef, case_id_for
 from intake.registry import Registry, TelegramBot, secret_matches, sha256_hex
-from intake.store import IntakeStore
+from intake.store import DELIVERIES, IntakeStore
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +43,21 @@ SCHEDULE_THREADS = 8
 SCHEDULE_BUDGET_S = 20.0
 
 
-class CaseOpener(Protocol):
-    """The case workflow's side of a new case (``cases.service.CaseService``): its fields and first audit
-    event, created atomically with the case, and the Cloud Tasks of its deadlines, once stored."""
+class CaseWorkflow(Protocol):
+    """The case workflow's side of a message (``workflow.service.CaseService``): opening its case with
+    the deadlines (§6, §8, §10, §11) in one write, the source's edits and deletions as the case's events,
+    and the Cloud Tasks that follow a write. Raises ``cases.ports.StoreUnavailable`` on an outage."""
 
-    def new_case(self, case_id: str, detected_at: datetime) -> tuple[dict[str, Any], dict[str, Any]]: ...
+    def open_case(self, document: dict[str, Any], case_id: str, detected_at: datetime,
+                  side: SideDocument | None = None) -> Committed | None: ...
 
-    def schedule(self, case_id: str, fields: dict[str, Any]) -> None: ...
+    def edit_message(self, case_id: str, text: str, edited_at: datetime | None) -> Committed | None: ...
+
+    def delete_at_source(self, case_id: str, deleted_by: str | None) -> Committed | None: ...
+
+    def after_commit(self, committed: Committed) -> None: ...
+
+
 VkParser = Callable[[bytes], VkConfirmation | VkEnvelope]
 TelegramParser = Callable[[bytes], NewMessage | EditedMessage | Ignored]
 
@@ -84,19 +93,18 @@ def _parse_telegram(body: bytes) -> NewMessage | EditedMessage | Ignored:
 
 
 class IntakeService:
-    def __init__(self, store: IntakeStore, clock: Clock, registry: Registry, *, raw_max_bytes: int = 64 * 1024,
-                 on_created: OnCreated | None = None, opener: CaseOpener | None = None,
+    def __init__(self, store: IntakeStore, clock: Clock, registry: Registry, workflow: CaseWorkflow, *,
+                 raw_max_bytes: int = 64 * 1024, on_created: OnCreated | None = None,
                  parse_vk: VkParser = _parse_vk,
                  parse_telegram: TelegramParser = _parse_telegram,
                  schedule_budget_s: float = SCHEDULE_BUDGET_S) -> None:
         self._store = store
         self._clock = clock
         self._registry = registry
+        self._workflow = workflow
         self._raw_max_bytes = raw_max_bytes
-        # The hook where the case workflow starts the deadlines of a new case (§8, §10). It must be
-        # idempotent; it is called once per case created, after the create has committed.
+        # A hook after a case is created and its tasks started (tests); called once per case created.
         self._on_created = on_created
-        self._opener = opener
         self._parse_vk = parse_vk
         self._parse_telegram = parse_telegram
         self._schedule_budget_s = schedule_budget_s
@@ -119,7 +127,7 @@ class IntakeService:
                              "source_mismatch")
         ref = SourceRef(kind=SourceKind.monitoring, id=source_id, name=source.name)
         results: list[ItemResult] = []
-        created: list[dict[str, Any]] = []
+        created: list[Committed] = []
         try:
             for item in batch.items:
                 if isinstance(item, monitoring.RejectedItem):
@@ -174,36 +182,69 @@ class IntakeService:
 
     # -- one event, whatever the sender ---------------------------------------------------------------
     def _apply(self, event: IntakeEvent, source: SourceRef, raw: str, now: datetime, *, scope: str,
-               agency_id: str | None = None, created: list[dict[str, Any]] | None = None) -> ItemResult:
+               agency_id: str | None = None, created: list[Committed] | None = None) -> ItemResult:
         """Store one event. A case it creates is handed to ``created`` (a batch's after-create step runs
         once, for all) or, without one, gets its after-create step at once."""
         if isinstance(event, Ignored):
             return ItemResult(outcome=Outcome.ignored, reason=f"event {event.kind!r} is not acted on")
         if isinstance(event, DeletedMessage):
-            case_id = case_id_for(event.network, event.external_id)
-            delivery = self._delivery(event.network, scope, event.delivery_id, case_id, "delete", now)
-            outcome = self._store.mark_deleted(case_id, now, event.deleted_by, delivery)
-            reason = "unknown message: nothing recorded" if outcome is Outcome.ignored else None
-            return ItemResult(external_id=event.external_id, outcome=outcome, case_id=case_id, reason=reason)
+            return self._deleted(event, scope, now)
         message = event.message
-        case = documents.new_case(
+        doc = documents.new_case(
             message, source, received_at=now, raw=raw, raw_max_bytes=self._raw_max_bytes,
             sender_detected_at=event.detected_at if isinstance(event, NewMessage) else None,
             write_id=uuid.uuid4().hex, agency_id=agency_id)
-        kind = "new" if isinstance(event, NewMessage) else "edit"
-        delivery = self._delivery(message.network, scope, event.delivery_id, case["id"], kind, now)
-        first_event = self._open(case)
+        case_id = message.case_id()
+        delivery = self._delivery(message.network, scope, event.delivery_id, case_id,
+                                  "new" if isinstance(event, NewMessage) else "edit", now)
         if isinstance(event, NewMessage):
-            outcome = self._store.create_case(case, delivery, first_event)
+            committed = self._workflow.open_case(doc, case_id, doc["detected_at"], _side(delivery))
+            outcome = Outcome.created if committed else Outcome.duplicate
         else:
-            edit = Edit(message.text, event.edited_at, now)
-            outcome = self._store.apply_edit(case, edit, delivery, first_event)
-        if outcome is Outcome.created:
+            committed, outcome = self._edited(event, doc, delivery)
+        if outcome is Outcome.created and committed is not None:
             if created is None:
-                self._created(case)
+                self._created(committed)
             else:
-                created.append(case)
-        return ItemResult(external_id=message.external_id, outcome=outcome, case_id=case["id"])
+                created.append(committed)
+        return ItemResult(external_id=message.external_id, outcome=outcome, case_id=case_id)
+
+    def _edited(self, event: EditedMessage, doc: dict[str, Any],
+                delivery: documents.Delivery | None) -> tuple[Committed | None, Outcome]:
+        """A new text for a case (``MessageEdited``), or the case itself if the edit comes first."""
+        if delivery is not None and self._store.seen(delivery):
+            return None, Outcome.duplicate
+        case_id = doc["id"]
+        for _ in range(2):  # the case may appear between a refused edit and our create, or the reverse
+            try:
+                edited = self._workflow.edit_message(case_id, event.message.text, event.edited_at)
+            except NotFound:
+                opened = self._workflow.open_case(doc, case_id, doc["detected_at"], _side(delivery))
+                if opened is not None:
+                    return opened, Outcome.created
+                continue
+            self._remember(delivery)
+            return edited, Outcome.updated if edited else Outcome.duplicate
+        raise StoreUnavailable(f"case {case_id} could neither be edited nor created")
+
+    def _deleted(self, event: DeletedMessage, scope: str, now: datetime) -> ItemResult:
+        case_id = case_id_for(event.network, event.external_id)
+        delivery = self._delivery(event.network, scope, event.delivery_id, case_id, "delete", now)
+        if delivery is not None and self._store.seen(delivery):
+            outcome = Outcome.duplicate
+        else:
+            try:
+                marked = self._workflow.delete_at_source(case_id, event.deleted_by)
+            except NotFound:
+                return ItemResult(external_id=event.external_id, outcome=Outcome.ignored, case_id=case_id,
+                                  reason="unknown message: nothing recorded")
+            self._remember(delivery)
+            outcome = Outcome.updated if marked else Outcome.duplicate
+        return ItemResult(external_id=event.external_id, outcome=outcome, case_id=case_id)
+
+    def _remember(self, delivery: documents.Delivery | None) -> None:
+        if delivery is not None:
+            self._store.remember(delivery)
 
     def _delivery(self, network: Network, scope: str, event_id: str | None, case_id: str, kind: str,
                   now: datetime) -> documents.Delivery | None:
@@ -211,28 +252,10 @@ class IntakeService:
             return None
         return documents.delivery(network, scope, event_id, case_id=case_id, kind=kind, received_at=now)
 
-    def _open(self, case: dict[str, Any]) -> dict[str, Any] | None:
-        """Add the workflow's fields (state, deadlines §8, §10, §11) to the new case; its first event.
-
-        A deadline that cannot be computed (a year without production-calendar data) must not lose the
-        message: the case is stored without deadlines and says why, for a curator to see."""
-        if self._opener is None:
-            return None
-        from deadlines.errors import CalendarError
-
-        try:
-            fields, first_event = self._opener.new_case(case["id"], case["detected_at"])
-        except CalendarError as err:
-            log.error("case %s stored without deadlines: %s", case["id"], err)
-            case["deadlines_error"] = str(err)
-            return None
-        case.update(fields)
-        return first_event
-
-    def _after_create(self, cases: list[dict[str, Any]]) -> None:
+    def _after_create(self, cases: list[Committed]) -> None:
         """The after-create step of a batch's new cases: several at once, within the budget. A batch of
         500 would otherwise wait for 500 × 5 Cloud Tasks one after another; what the budget leaves is the
-        sweep's (those cases keep ``unscheduled``)."""
+        sweep's (those cases keep ``unscheduled`` and undispatched events)."""
         if len(cases) <= 1:
             for case in cases:
                 self._created(case)
@@ -247,14 +270,18 @@ class IntakeService:
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _created(self, case: dict[str, Any]) -> None:
+    def _created(self, committed: Committed) -> None:
         try:
-            if self._opener is not None and "deadlines" in case:
-                self._opener.schedule(case["id"], case)
+            self._workflow.after_commit(committed)
             if self._on_created is not None:
-                self._on_created(case["id"], case["detected_at"])
+                self._on_created(committed.case.id, committed.case.detected_at)
         except Exception:  # the case is stored (and marked unscheduled): the sweep is the backstop
-            log.exception("after-create step failed for case %s", case["id"])
+            log.exception("after-create step failed for case %s", committed.case.id)
+
+
+def _side(delivery: documents.Delivery | None) -> SideDocument | None:
+    """The delivery marker, created in the same commit as the case."""
+    return None if delivery is None else SideDocument(DELIVERIES, delivery.id, delivery.doc)
 
 
 def _unless_own(event: IntakeEvent, group_id: int) -> IntakeEvent:

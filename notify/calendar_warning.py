@@ -2,25 +2,21 @@
 
 From 60 days before the last year with a government decree (or an imported calendar) ends, every active
 admin gets one in-app notification a day naming the year whose official calendar to import; deadlines
-reaching into that year are provisional until then. A marker document (``system/calendar_warning``)
-holds the day last warned, so the sweep's runs every 5 minutes cost one read a day after the first.
+reaching into that year are provisional until then. A notification's id is fixed by (year, day, admin),
+so the sweep's runs every 5 minutes create it once a day; before the warning period nothing is read.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from cases.ports import StaffDirectory
 from deadlines.calendar import Calendar
-from deadlines.responsible import staff_with
-from notify.inapp import COLLECTION
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Client, Transaction
+from notify.inapp import Inbox
 
 WARN_DAYS_BEFORE = 60
-MARKER = ("system", "calendar_warning")
 
 
 def year_to_import(calendar: Calendar, today: date) -> int | None:
@@ -40,35 +36,18 @@ def text(year: int) -> str:
             f"постановление будет опубликовано: предварительные сроки пересчитаются автоматически.")
 
 
-def warn_admins(db: Client, now: datetime, calendar: Calendar) -> list[str]:
-    """Today's warning, once: the notification ids written (empty when none is due or it was sent)."""
-    from google.cloud import firestore
-
+def warn_admins(staff: StaffDirectory, inbox: Inbox, now: datetime, calendar: Calendar) -> list[str]:
+    """Today's warning, once per admin: the notification ids created now (empty when none is due or sent)."""
     today = now.astimezone(calendar.tz).date()
     year = year_to_import(calendar, today)
     if year is None:
         return []
-    marker = db.collection(MARKER[0]).document(MARKER[1])
-    snap = marker.get()
-    if snap.exists and (snap.to_dict() or {}).get("sent_on") == today.isoformat():
-        return []
-    admins = staff_with(db, "admin")
-
-    @firestore.transactional
-    def send(transaction: Transaction) -> list[str]:
-        current = marker.get(transaction=transaction)
-        if current.exists and (current.to_dict() or {}).get("sent_on") == today.isoformat():
-            return []
-        ids = []
-        for uid in admins:
-            doc_id = "cal-" + hashlib.sha256(f"{year}|{today}|{uid}".encode()).hexdigest()[:32]
-            transaction.set(db.collection(COLLECTION).document(doc_id), _document(uid, year, now))
-            ids.append(doc_id)
-        transaction.set(marker, {"sent_on": today.isoformat(), "year": year, "recipients": admins, "at": now})
-        return ids
-
-    result: list[str] = send(db.transaction())
-    return result
+    created = []
+    for uid in staff.admins():
+        doc_id = "cal-" + hashlib.sha256(f"{year}|{today}|{uid}".encode()).hexdigest()[:32]
+        if inbox.put(doc_id, _document(uid, year, now)):
+            created.append(doc_id)
+    return created
 
 
 def _document(uid: str, year: int, now: datetime) -> dict[str, Any]:

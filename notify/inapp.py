@@ -1,8 +1,10 @@
 """In-app notifications: documents in ``notifications/{id}`` that the staff web client listens to.
 
-Ids are deterministic per (case, deadline key, due, kind, recipient): writing the same notification
-twice (a retried transaction, a redelivered task) leaves one document. Texts are in Russian, times in
-the calendar's zone.
+Handlers of the case events (registered in ``outbox.registry``): a ``DeadlineWarned`` tells the
+responsible person, a ``DeadlineMissed`` everyone the event names (§20: who answered for it, the agency's
+leads, the curators). Ids are deterministic per (case, deadline key, due, kind, recipient), and a
+notification is created once: a redelivered event neither duplicates it nor marks it unread again. Texts
+are in Russian, times in Izhevsk time.
 """
 
 from __future__ import annotations
@@ -10,18 +12,25 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from vocabulary import STAGE_TITLES, ZONE
-
-if TYPE_CHECKING:
-    from google.cloud.firestore import Client, Transaction
+from cases.wakeups import iso
+from vocabulary import STAGE_TITLES, ZONE, Stage
 
 COLLECTION = "notifications"
 DEFAULT_ZONE = ZONE
 
 NotificationKind = Literal["deadline_missed", "deadline_warning"]
+
+
+class Inbox(Protocol):
+    """Where in-app notifications go (``notify.inbox``: Firestore, or memory for the unit tests)."""
+
+    def put(self, doc_id: str, doc: dict[str, Any]) -> bool:
+        """Create the notification unless it exists; True if created."""
+        ...
+
 
 @dataclass(frozen=True)
 class DeadlineNotice:
@@ -35,8 +44,8 @@ class DeadlineNotice:
     agency_id: str | None = None
 
 
-def notification_id(notice: DeadlineNotice, recipient_uid: str, due_text: str) -> str:
-    parts = "|".join((notice.case_id, notice.key, due_text, notice.kind, recipient_uid))
+def notification_id(notice: DeadlineNotice, recipient_uid: str) -> str:
+    parts = "|".join((notice.case_id, notice.key, iso(notice.due), notice.kind, recipient_uid))
     return "n-" + hashlib.sha256(parts.encode()).hexdigest()[:32]
 
 
@@ -45,7 +54,7 @@ def local_time(moment: datetime, zone: str = DEFAULT_ZONE) -> str:
 
 
 def text(notice: DeadlineNotice, zone: str = DEFAULT_ZONE) -> str:
-    title = STAGE_TITLES.get(notice.stage, notice.stage)  # type: ignore[call-overload]
+    title = STAGE_TITLES[Stage(notice.stage)] if notice.stage in set(Stage) else notice.stage
     if notice.agency_id and notice.stage == "joint_contribution":
         title = f"{title}, орган {notice.agency_id}"
     when = local_time(notice.due, zone)
@@ -73,12 +82,27 @@ def document(notice: DeadlineNotice, recipient_uid: str, created_at: datetime,
     return doc
 
 
-def write_in(transaction: Transaction, db: Client, notice: DeadlineNotice, recipients: list[str],
-             due_text: str, created_at: datetime, zone: str = DEFAULT_ZONE) -> list[str]:
-    """Write one notification per recipient inside `transaction`; returns the document ids."""
-    ids = []
+def deliver(inbox: Inbox, notice: DeadlineNotice, recipients: list[str], created_at: datetime,
+            zone: str = DEFAULT_ZONE) -> list[str]:
+    """One notification per recipient; returns the ids created now."""
+    created = []
     for uid in recipients:
-        doc_id = notification_id(notice, uid, due_text)
-        transaction.set(db.collection(COLLECTION).document(doc_id), document(notice, uid, created_at, zone))
-        ids.append(doc_id)
-    return ids
+        doc_id = notification_id(notice, uid)
+        if inbox.put(doc_id, document(notice, uid, created_at, zone)):
+            created.append(doc_id)
+    return created
+
+
+def _notice(kind: NotificationKind, event: dict[str, Any]) -> DeadlineNotice:
+    p = event["payload"]
+    return DeadlineNotice(kind, event["case_id"], p["key"], p["stage"], p["due"], p.get("agency_id"))
+
+
+def deadline_warned(event: dict[str, Any], inbox: Inbox, zone: str = DEFAULT_ZONE) -> None:
+    """``DeadlineWarned``: the responsible person."""
+    deliver(inbox, _notice("deadline_warning", event), list(event["payload"]["responsible_uids"]), event["at"], zone)
+
+
+def deadline_missed(event: dict[str, Any], inbox: Inbox, zone: str = DEFAULT_ZONE) -> None:
+    """``DeadlineMissed``: the responsible, the agency's leads, the curators (as the event names them)."""
+    deliver(inbox, _notice("deadline_missed", event), list(event["payload"]["notified_uids"]), event["at"], zone)

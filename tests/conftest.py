@@ -66,16 +66,10 @@ TASKS_LOCATION = "europe-west1"
 
 
 def _reset_process_clients() -> None:
-    """Every lazily built client and composition root, so the next use sees the current environment."""
-    from cases import wiring as case_wiring
-    from deadlines import wiring
-    from infra.firestore import reset_clients
-    from infra.tasks import tasks_client
+    """Every lazily built client and the composition root, so the next use sees the current environment."""
+    import bootstrap
 
-    reset_clients()
-    tasks_client.cache_clear()
-    wiring.reset()
-    case_wiring.reset()
+    bootstrap.reset()
 
 
 @pytest.fixture(scope="session")

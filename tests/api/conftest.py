@@ -89,8 +89,8 @@ class People:
 
 @pytest.fixture(scope="session")
 def people(auth_emulator: procs.Service, firestore_emulator: procs.Service) -> People:
-    from cases import admin
-    from cases.staff import StaffMember
+    from admin import operations as admin
+    from admin.staff import StaffMember
     from infra.firestore import firestore_client
 
     seed_reference(firestore_client())
@@ -143,16 +143,19 @@ class World:
     cases: list[str] = field(default_factory=list)
 
     def detect(self, case_id: str, detected_at: datetime, text: str = "Когда отремонтируют дорогу?") -> None:
-        """A case as intake creates it: the message, and the workflow's fields and first event, at once."""
-        fields, first_event = self.service.new_case(case_id, detected_at)
-        doc = {**fields, "id": case_id, "received_at": detected_at, "updated_at": detected_at,
+        """A case as intake opens it: the message and the workflow's fields and first event, in one write."""
+        doc = {"id": case_id, "detected_at": detected_at, "received_at": detected_at, "updated_at": detected_at,
                "message": {"network": "vk", "external_id": case_id, "text": text}, "raw": {"payload": "{}"}}
-        batch = self.db.batch()
-        ref = self.db.collection("cases").document(case_id)
-        batch.create(ref, doc)
-        batch.create(ref.collection("events").document("000001"), first_event)
-        batch.commit()
-        self.service.schedule(case_id, doc)
+        committed = self.service.open_case(doc, case_id, detected_at)
+        assert committed is not None
+        self.service.after_commit(committed)
+
+    def dispatch(self, case_id: str) -> int:
+        """The outbox's task for the case, run now (the emulator would deliver it to a closed port)."""
+        import bootstrap
+        from outbox.dispatch import dispatch
+
+        return dispatch(bootstrap.cases(), case_id, bootstrap.ports())
 
     def post(self, who: str, case_id: str, command: str, **body: Any) -> Any:
         if "version" not in body:
@@ -179,14 +182,13 @@ class World:
 def world(db: Any, people: People, tasks_emulator: procs.Service) -> Iterator[World]:
     import functions_framework
 
-    from cases import wiring
+    import bootstrap
 
     seed_reference(db, people.uids)
     clock, queue = Clock(samara(2026, 12, 10, 10, 0)), RecordingQueue()
-    service = wiring.build(clock=clock, queue=queue)
-    wiring.override(service)
+    bootstrap.override(clock=clock, queue=queue)
     app = functions_framework.create_app(target="local_router", source=str(ROOT / "functions" / "main.py"))
     try:
-        yield World(db, app.test_client(), people, clock, queue, service)
+        yield World(db, app.test_client(), people, clock, queue, bootstrap.case_service())
     finally:
-        wiring.override(None)
+        bootstrap.reset()

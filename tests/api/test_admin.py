@@ -1,4 +1,4 @@
-"""The administrator's side: agencies and staff through `python -m cases`, and SLA settings in Firestore."""
+"""The administrator's side: agencies and staff through `python -m admin`, and SLA settings in Firestore."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from cases import cli, wiring
+import bootstrap
+from admin import cli
 from tests.api.conftest import ROOT, World, samara, sign_in
 
 pytestmark = pytest.mark.emulator
@@ -55,10 +56,7 @@ def test_add_staff_creates_the_user_with_claims_and_mirrors_it(world: World,
 
 def test_sla_settings_in_firestore_change_new_deadlines(world: World) -> None:
     world.db.collection("settings").document("sla").set({"stages": {"route": {"amount": 90, "unit": "minutes"}}})
-    wiring.reset()  # a new instance reads settings/sla afresh
-    try:
-        service = wiring.build(clock=world.clock, queue=world.queue)
-        fields, _ = service.new_case("vk-sla", samara(2026, 12, 10, 10, 0))
-        assert fields["deadlines"]["route"]["due"] == samara(2026, 12, 10, 11, 30)
-    finally:
-        wiring.reset()
+    bootstrap.reset()  # a new instance reads settings/sla afresh
+    bootstrap.override(clock=world.clock, queue=world.queue)
+    committed = bootstrap.case_service().open_case({"id": "vk-sla"}, "vk-sla", samara(2026, 12, 10, 10, 0))
+    assert committed is not None and world.case("vk-sla")["deadlines"]["route"]["due"] == samara(2026, 12, 10, 11, 30)

@@ -10,14 +10,15 @@ from typing import Any
 
 import pytest
 
-from cases.upkeep import calendar_upkeep
+import bootstrap
+from cases.escalation import Action
+from cases.wakeups import iso, task_name
 from deadlines.calendar import load_calendar
 from deadlines.cli import main as deadlines_cli
-from deadlines.escalation import Action, DeadlineTask, handle_deadline_task
 from deadlines.policy import default_policy
-from deadlines.sweep import sweep
-from deadlines.wakeups import iso
-from infra.tasks import task_name
+from escalation.handler import DeadlineTask, handle_deadline_task
+from escalation.sweep import sweep
+from escalation.upkeep import calendar_upkeep
 from notify.calendar_warning import warn_admins
 from tests.api.conftest import World, samara
 from tests.deadlines.conftest import OFFICIAL_2028
@@ -37,13 +38,11 @@ def calendars(tmp_path: Path) -> Path:
 
 def with_calendar_dir(world: World, directory: Path) -> Any:
     """The world's service reading its production calendar from `directory` on every call."""
-    from cases import wiring
+    import bootstrap
 
-    service = wiring.build(clock=world.clock, queue=world.queue,
-                           policy=lambda: default_policy(load_calendar(directory)))
-    wiring.override(service)
-    world.service = service
-    return service
+    bootstrap.override(policy=lambda: default_policy(load_calendar(directory)))
+    world.service = bootstrap.case_service()
+    return world.service
 
 
 def import_2028(calendars: Path, tmp_path: Path) -> None:
@@ -65,10 +64,10 @@ def test_an_imported_calendar_recomputes_provisional_deadlines(world: World, cal
     old_task = before["deadlines"]["answer"]["task"]
 
     world.clock.now = DETECTED + timedelta(hours=2)
-    assert calendar_upkeep(service, world.db) == {}  # 2028 is still provisional
+    assert calendar_upkeep(service) == {}  # 2028 is still provisional
 
     import_2028(calendars, tmp_path)
-    assert calendar_upkeep(service, world.db) == {"recomputed": 1}
+    assert calendar_upkeep(service) == {"recomputed": 1}
     after = world.case("vk-ny")
     answer, draft = after["deadlines"]["answer"], after["deadlines"]["draft"]
     assert answer["due"] == ANSWER_BY_DECREE and draft["due"] == samara(2027, 12, 30, 15, 0)  # unchanged moment
@@ -84,18 +83,22 @@ def test_an_imported_calendar_recomputes_provisional_deadlines(world: World, cal
     assert [(c["key"], c["old_due"], c["new_due"]) for c in event["payload"]["changes"]] == [
         ("answer", ANSWER_BY_STATUTE, ANSWER_BY_DECREE),
         ("draft", samara(2027, 12, 30, 15, 0), samara(2027, 12, 30, 15, 0))]
-    assert calendar_upkeep(service, world.db) == {}  # done once
+    assert calendar_upkeep(service) == {}  # done once
 
     # The old task fires at the old moment: the deadline has moved, nothing happens. The new one misses once.
     def deliver(due: Any, now: Any) -> Action:
         task = DeadlineTask(case_id="vk-ny", key="answer", due=due, kind="due")
-        return handle_deadline_task(world.db, task, now, world.queue, "http://127.0.0.1:9").action
+        action = handle_deadline_task(bootstrap.cases(), bootstrap.staff(), world.queue, task, now,
+                                      "http://127.0.0.1:9").action
+        world.dispatch("vk-ny")
+        return action
 
     assert deliver(ANSWER_BY_STATUTE, ANSWER_BY_STATUTE) is Action.moved
     assert world.deadline("vk-ny", "answer")["state"] == "pending"
     assert deliver(ANSWER_BY_DECREE, ANSWER_BY_DECREE) is Action.missed
     assert deliver(ANSWER_BY_DECREE, ANSWER_BY_DECREE + timedelta(minutes=5)) is Action.not_pending
-    sweep(world.db, ANSWER_BY_DECREE + timedelta(days=1), world.queue, "http://127.0.0.1:9")
+    sweep(bootstrap.cases(), bootstrap.staff(), world.queue, ANSWER_BY_DECREE + timedelta(days=1),
+          "http://127.0.0.1:9", dispatch=world.dispatch)
     missed = [n for n in notifications(world) if n["kind"] == "deadline_missed" and n["deadline_key"] == "answer"]
     assert len(missed) == len({n["recipient_uid"] for n in missed}) > 0
 
@@ -112,7 +115,7 @@ def test_a_case_stored_without_deadlines_is_repaired(world: World, calendars: Pa
         "deadlines_error": "no production-calendar data for 2028: import the official calendar"})
     world.clock.now = DETECTED + timedelta(days=3)
 
-    assert calendar_upkeep(service, world.db) == {"restored": 1}
+    assert calendar_upkeep(service) == {"restored": 1}
     case = world.case("vk-old")
     assert "deadlines_error" not in case and case["version"] == 2 and case["state"] == "detected"
     assert set(case["deadlines"]) == {"route", "answer", "draft"}
@@ -123,40 +126,42 @@ def test_a_case_stored_without_deadlines_is_repaired(world: World, calendars: Pa
     [event] = world.events("vk-old")
     assert (event["type"], event["payload"]["reason"]) == ("DeadlinesRecomputed", "deadlines_restored")
     assert "2028" in event["payload"]["error"]
-    assert calendar_upkeep(service, world.db) == {}
+    assert calendar_upkeep(service) == {}
 
 
 def test_the_admins_are_warned_daily_from_60_days_before_the_data_ends(world: World) -> None:
     admin = world.people.uids["admin"]
     calendar = load_calendar(Path("/nonexistent"))  # built in: 2027 decreed, 2028 not
-    assert warn_admins(world.db, samara(2027, 11, 1, 23, 59), calendar) == []  # 61 days before 1 Jan 2028
-    first = warn_admins(world.db, samara(2027, 11, 2, 0, 5), calendar)
-    assert len(first) == 1
-    again = [warn_admins(world.db, samara(2027, 11, 2, h, 0), calendar) for h in (9, 12, 23)]
-    assert again == [[], [], []]
-    assert len(warn_admins(world.db, samara(2027, 11, 3, 9, 0), calendar)) == 1
-    assert len(warn_admins(world.db, samara(2028, 1, 15, 9, 0), calendar)) == 1  # and on, until imported
+
+    def warn(*at: int) -> list[str]:
+        return warn_admins(bootstrap.staff(), bootstrap.ports().inbox, samara(*at), calendar)
+
+    assert warn(2027, 11, 1, 23, 59) == []  # 61 days before 1 Jan 2028
+    assert len(warn(2027, 11, 2, 0, 5)) == 1
+    assert [warn(2027, 11, 2, h, 0) for h in (9, 12, 23)] == [[], [], []]
+    assert len(warn(2027, 11, 3, 9, 0)) == 1
+    assert len(warn(2028, 1, 15, 9, 0)) == 1  # and on, until imported
     sent = [n for n in notifications(world) if n["kind"] == "calendar_missing"]
     assert len(sent) == 3 and {n["recipient_uid"] for n in sent} == {admin}
     assert {n["year"] for n in sent} == {2028} and "календарь на 2028 год" in sent[0]["text"]
     assert all(n["read"] is False for n in sent)
 
 
-def test_deadlines_missed_while_provisional_stay_missed_and_the_case_stops_matching(
+def test_deadlines_missed_while_provisional_stay_missed(
         world: World, calendars: Path, tmp_path: Path) -> None:
     service = with_calendar_dir(world, calendars)
     world.clock.now = DETECTED
     world.detect("vk-late", DETECTED)
-    for key in ("draft", "answer"):  # escalation marks them missed; it does not touch the case's list
+    for key in ("draft", "answer"):  # a miss is a command: the case's list of provisional years follows it
         due = world.deadline("vk-late", key)["due"]
         task = DeadlineTask(case_id="vk-late", key=key, due=due, kind="due")
-        assert handle_deadline_task(world.db, task, due, world.queue, "http://127.0.0.1:9").action is Action.missed
-    assert world.case("vk-late")["provisional_years"] == [2028]
+        assert handle_deadline_task(bootstrap.cases(), bootstrap.staff(), world.queue, task, due,
+                                    "http://127.0.0.1:9").action is Action.missed
+    assert "provisional_years" not in world.case("vk-late") and world.case("vk-late")["version"] == 3
 
     import_2028(calendars, tmp_path)
     world.clock.now = ANSWER_BY_DECREE
-    assert calendar_upkeep(service, world.db) == {"provisional_years_repaired": 1}
+    assert calendar_upkeep(service) == {}  # nothing pending is provisional: a miss is a fact, not recomputed
     case = world.case("vk-late")
-    assert "provisional_years" not in case and case["version"] == 1  # a miss is a fact: not recomputed
     assert case["deadlines"]["answer"]["due"] == ANSWER_BY_STATUTE and case["deadlines"]["answer"]["state"] == "missed"
-    assert calendar_upkeep(service, world.db) == {}
+    assert calendar_upkeep(service) == {}

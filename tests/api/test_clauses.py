@@ -10,6 +10,7 @@ answer by Tue 28.02 16:30, draft by Tue 28.02 11:30.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -32,8 +33,13 @@ def at(world: World, *moment: int) -> None:
     world.clock.now = samara(*moment)
 
 
+def deadline_tasks(world: World) -> list[Any]:
+    """The wake-up tasks created (not the outbox's, one per write)."""
+    return [t for t in world.queue.created if t.url.endswith("/tasks/deadline")]
+
+
 def tasks_for(world: World, case_id: str, key: str) -> list[tuple[str, object]]:
-    return [(t.payload["kind"], t.at) for t in world.queue.created
+    return [(t.payload["kind"], t.at) for t in deadline_tasks(world)
             if t.payload["case_id"] == case_id and t.payload["key"] == key]
 
 
@@ -167,9 +173,9 @@ def test_clause_14_publication(world: World) -> None:
     assert_scheduled(world, CASE, "publish")
     at(world, 2026, 12, 11, 15, 0)
     assert world.post("executor_minstroy", CASE, "publish", url="ftp://vk.com/x").status_code == 422
-    before = len(world.queue.created)
+    before = len(deadline_tasks(world))
     world.ok("executor_minstroy", CASE, "publish", url="https://vk.com/wall-218000001_1201?reply=5001")
-    assert len(world.queue.created) == before  # a final answer starts no deadline, so no task
+    assert len(deadline_tasks(world)) == before  # a final answer starts no deadline, so no wake-up task
     case = world.case(CASE)
     assert case["state"] == "answered"
     assert case["answers"][0]["url"] == "https://vk.com/wall-218000001_1201?reply=5001"
@@ -258,14 +264,14 @@ def test_clause_19_exclusion_and_its_reversal(world: World) -> None:
     assert all(d["state"] != "pending" for d in case["deadlines"].values())
     assert "next_due" not in case
     at(world, 2026, 12, 10, 15, 0)
-    before = len(world.queue.created)
+    before = len(deadline_tasks(world))
     world.ok("curator", CASE, "reverse_exclusion")
     case = world.case(CASE)
     assert case["state"] == "assigned" and case["exclusion"]["reversed_by"] == world.people.uids["curator"]
     pending = {k for k, d in case["deadlines"].items() if d["state"] == "pending"}
     assert {"return_not_competent", "answer", "draft"} <= pending
     assert case["deadlines"]["answer"]["due"] == samara(2026, 12, 14, 15, 0)  # restarted at the reversal
-    assert len(world.queue.created) > before
+    assert len(deadline_tasks(world)) > before
     for key in pending:
         assert_scheduled(world, CASE, key)
 

@@ -41,6 +41,9 @@ class FakePlanner:
             return start - timedelta(hours=4)
         return start + timedelta(hours=HOURS[stage]) + self.later_by
 
+    def warning_at(self, stage: str, due: datetime) -> datetime:
+        return due - timedelta(hours=1)
+
     def provisional_years(self, stage: str, *moments: datetime) -> tuple[int, ...]:
         if self.provisional_from is None:
             return ()

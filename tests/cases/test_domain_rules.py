@@ -128,12 +128,14 @@ def test_fields_of_other_writers_survive_a_command() -> None:
     doc = case.model_dump()
     doc["message"] = {"network": "vk", "text": "Яма на дороге"}
     doc["unscheduled"] = True
-    doc["deadlines"]["route"] |= {"escalation": {"agency_id": None}, "warned": True}
+    doc["raw"] = {"payload": "{}", "write_id": "w1"}
+    doc["deadlines"]["route"] |= {"warned": True, "warned_at": T0}
     loaded = Case.model_validate(doc)
     new, _ = call(commands.route, loaded, CURATOR, ["A"], now=T0)
     out = new.model_dump()
     assert out["message"] == {"network": "vk", "text": "Яма на дороге"} and out["unscheduled"] is True
-    assert out["deadlines"]["route"]["escalation"] == {"agency_id": None}
+    assert out["raw"] == {"payload": "{}", "write_id": "w1"}
+    assert out["deadlines"]["route"]["warned_at"] == T0 and out["deadlines"]["route"]["warned"] is True
     assert out["deadlines"]["route"]["state"] == "met"
     # the earliest pending deadline after routing: §9's 30 minutes from the routing
     assert out["next_due"] == T0 + timedelta(minutes=30) == out["deadlines"]["return_not_competent"]["due"]

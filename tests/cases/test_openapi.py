@@ -20,6 +20,6 @@ def test_every_command_of_the_workflow_has_an_endpoint_and_a_body_schema() -> No
 
 
 def test_the_checked_in_document_is_the_generated_one() -> None:
-    """docs/openapi-api.json is regenerated with `python -m cases openapi > docs/openapi-api.json`."""
+    """docs/openapi-api.json is regenerated with `python -m admin openapi > docs/openapi-api.json`."""
     assert json.loads((ROOT / "docs" / "openapi-api.json").read_text(encoding="utf-8")) == build()
 

@@ -16,11 +16,6 @@ STATUTE = FakePlanner(provisional_from=2028)
 DECREE = FakePlanner(later_by=timedelta(hours=2))  # the published 2028 moves the answer by two hours
 
 
-class Warnings:
-    def warning_at(self, stage: str, due: datetime) -> datetime:
-        return due - timedelta(hours=1)
-
-
 def provisional_case() -> Case:
     case, _ = detect("vk-1", NEW_YEARS_EVE, STATUTE)
     return case
@@ -93,12 +88,12 @@ def test_recompute_leaves_deadlines_that_are_no_longer_pending() -> None:
 
 def test_stored_fields_carry_the_years_on_each_deadline_and_on_the_case() -> None:
     case = provisional_case()
-    fields = case_fields(case, [], Warnings(), "http://127.0.0.1:9")
+    fields = case_fields(case, [])
     assert fields["provisional_years"] == [2028]
     assert fields["deadlines"]["answer"]["provisional_years"] == [2028]
     assert "provisional_years" not in fields["deadlines"]["route"]  # absent: final
     new, events = recompute_deadlines(case, NEW_YEARS_EVE, DECREE) or (case, [])
-    fields = case_fields(new, events, Warnings(), "http://127.0.0.1:9")
+    fields = case_fields(new, events)
     assert fields["provisional_years"] is None  # removed from the document (firestore_fields)
     assert fields["deadlines"]["answer"]["warn_at"] == new.deadlines[Stage.answer].due - timedelta(hours=1)
     assert fields["unscheduled"] is True  # until the moved deadlines have their tasks

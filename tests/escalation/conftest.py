@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deadlines.wakeups import next_wakeup
 from devstack import procs
 
 SAMARA = ZoneInfo("Europe/Samara")
@@ -103,15 +102,16 @@ SeedCase = Callable[..., str]
 
 @pytest.fixture
 def seed_case(db) -> SeedCase:  # type: ignore[no-untyped-def]
-    def seed(case_id: str, deadlines: dict[str, dict[str, Any]], **fields: Any) -> str:
-        doc: dict[str, Any] = {"id": case_id, "state": "assigned", "version": 3, "deadlines": deadlines, **fields}
-        wake = next_wakeup(deadlines)
-        if wake is not None:
-            doc["next_due"] = wake
-        db.collection("cases").document(case_id).set(doc)
-        return case_id
+    """A valid case in Firestore, written by the repository itself, with exactly the given deadlines."""
+    from adapters.firestore_cases import FirestoreCases
+    from tests.escalation.world import seed
 
-    return seed
+    repo = FirestoreCases(lambda: db)
+
+    def seed_one(case_id: str, deadlines: dict[str, dict[str, Any]], **fields: Any) -> str:
+        return seed(repo, case_id, deadlines, **fields)  # type: ignore[arg-type]
+
+    return seed_one
 
 
 def notifications(db, case_id: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]

@@ -13,10 +13,10 @@ import functions_framework
 import pytest
 import requests
 
-from deadlines import wiring
-from deadlines.wakeups import iso
+import bootstrap
+from cases.wakeups import iso
 from devstack import procs
-from infra.settings import DEV_TASK_SECRET, get_settings
+from infra.settings import DEV_TASK_SECRET
 from tests.conftest import ROOT
 from tests.escalation.conftest import notifications, samara
 
@@ -29,17 +29,15 @@ SECRET = {"X-Otklik-Task-Secret": DEV_TASK_SECRET}
 @pytest.fixture
 def client(tasks_emulator, base_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("OTKLIK_BASE_URL", base_url)
-    get_settings.cache_clear()
-    wiring.reset()
+    bootstrap.reset()
     app = functions_framework.create_app(target="local_router", source=str(ROOT / "functions" / "main.py"))
     yield app.test_client()
     monkeypatch.undo()
-    get_settings.cache_clear()
-    wiring.reset()
+    bootstrap.reset()
 
 
 def overdue_case(seed_case, case_id: str = "vk-http") -> str:  # type: ignore[no-untyped-def]
-    return seed_case(case_id, {"route": {"stage": "route", "due": DUE, "state": "pending", "warned": True}})
+    return seed_case(case_id, {"route": {"stage": "route", "due": DUE, "warned": True}}, state="detected")
 
 
 def body(case_id: str = "vk-http", **extra: Any) -> dict[str, Any]:
@@ -55,6 +53,9 @@ def test_a_delivery_with_the_secret_marks_missed_once(client, db, staff, seed_ca
     assert first.get_json()["notified"] == ["cur-1", "cur-2"]
     assert second.status_code == 200 and second.get_json()["action"] == "not_pending"
     assert db.collection("cases").document(case_id).get().get("deadlines")["route"]["state"] == "missed"
+    assert notifications(db, case_id) == []  # they follow from the event, through the outbox's task
+    events = [client.post("/tasks/events", json={"case_id": case_id}, headers=SECRET) for _ in range(2)]
+    assert [(r.status_code, r.get_json()["dispatched"]) for r in events] == [(200, 1), (200, 0)]
     assert len(notifications(db, case_id)) == 2
 
 
@@ -68,6 +69,7 @@ def test_a_caller_without_the_secret_changes_nothing(client, db, staff, seed_cas
     before = db.collection("cases").document(case_id).get().to_dict()
 
     assert client.post("/tasks/deadline", json=body(), headers=headers).status_code == status
+    assert client.post("/tasks/events", json={"case_id": case_id}, headers=headers).status_code == status
     assert client.post("/scheduler/sweep", headers=headers).status_code == status
     assert db.collection("cases").document(case_id).get().to_dict() == before
     assert notifications(db, case_id) == []
@@ -85,15 +87,15 @@ def test_the_sweep_endpoint_escalates_overdue_cases(client, db, staff, seed_case
     case_id = overdue_case(seed_case)
     response = client.post("/scheduler/sweep", headers=SECRET)
     assert response.status_code == 200
-    assert response.get_json()["counts"] == {"cases_due": 1, "missed": 1}
-    assert len(notifications(db, case_id)) == 2
+    assert response.get_json()["counts"] == {"cases_due": 1, "missed": 1, "events_dispatched": 1}
+    assert len(notifications(db, case_id)) == 2  # the sweep dispatches what no task has
 
 
 def test_the_sweep_endpoint_repairs_a_case_stored_without_deadlines(client, db, staff) -> None:
     """The calendar's upkeep runs with the sweep: a case that intake once stored with ``deadlines_error``
     gets its detection deadlines from its detection, with an audit event, and is escalated next."""
     detected = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)
-    db.collection("cases").document("vk-bare").set({
+    db.collection("cases").document("vk-bare").set({  # as intake stored it before provisional years
         "id": "vk-bare", "state": "detected", "version": 1, "detected_at": detected, "agency_ids": [],
         "deadlines": {}, "deadlines_error": "no production-calendar data for 2027"})
     response = client.post("/scheduler/sweep", headers=SECRET)
@@ -121,7 +123,7 @@ def functions_url(tasks_emulator: procs.Service, tmp_state: Path) -> Iterator[st
 def test_unscheduled_case_gets_its_task_from_the_sweep_and_the_emulator_delivers_it(
         functions_url: str, db, staff, seed_case) -> None:
     due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=3)
-    case_id = seed_case("vk-real", {"route": {"stage": "route", "due": due, "state": "pending", "warned": True}},
+    case_id = seed_case("vk-real", {"route": {"stage": "route", "due": due, "warned": True}}, state="detected",
                         unscheduled=True)
 
     swept = requests.post(f"{functions_url}/scheduler/sweep", headers=SECRET, timeout=30)
@@ -136,4 +138,7 @@ def test_unscheduled_case_gets_its_task_from_the_sweep_and_the_emulator_delivers
         stored = db.collection("cases").document(case_id).get().get("deadlines")["route"]
     assert stored["state"] == "missed"
     assert stored["missed_at"] >= due  # the emulator delivered at the due moment, not before
+    deadline = time.monotonic() + 15  # the miss's own task: the outbox, delivered by the emulator at once
+    while time.monotonic() < deadline and len(notifications(db, case_id)) < 2:
+        time.sleep(0.2)
     assert [n["recipient_uid"] for n in notifications(db, case_id)] == ["cur-1", "cur-2"]

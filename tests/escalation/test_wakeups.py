@@ -1,4 +1,4 @@
-"""``next_due`` and fresh deadline entries: pure, no emulator."""
+"""``next_due``, task names and a fresh deadline's warning moment: pure, no emulator."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from cases.model import Stage
+from cases.schedule import Ledger
+from cases.wakeups import iso, next_wakeup, task_name, wakeup_task_name, wakeups
 from deadlines.policy import default_policy
-from deadlines.wakeups import deadline_entry, iso, next_wakeup, wakeups
 from tests.escalation.conftest import samara
 
 POLICY = default_policy()
@@ -35,29 +37,36 @@ def test_the_earliest_of_unsent_warnings_and_dues_wins() -> None:
         ("route", "warning"), ("route", "due"), ("answer", "warning"), ("answer", "due")]
 
 
-def test_entry_warns_one_working_hour_before_on_the_calendar() -> None:
-    # §8: detected Wed 22 Feb 16:30 (shortened day) -> route by Mon 27 Feb 09:30; a working hour
-    # before that is 16:30 on the 22nd, over the holiday weekend.
+def test_a_fresh_deadline_warns_one_working_hour_before_on_the_calendar() -> None:
+    # Detected Wed 22 Feb 16:30 (a shortened day): the answer (§10) is due Tue 28 Feb 16:30 and warned a
+    # working hour before. The route (§8) is due Mon 27 09:30, and a working hour before that is 16:30 on
+    # the 22nd, over the holiday weekend: the very start, so no warning at all.
+    ledger = Ledger({}, POLICY)
     detected = samara(2023, 2, 22, 16, 30)
-    due = POLICY.due("route", detected)
-    entry = deadline_entry("route", due, POLICY, started_at=samara(2023, 2, 22, 16, 0))
-    assert entry == {"stage": "route", "due": samara(2023, 2, 27, 9, 30), "state": "pending", "warned": False,
-                     "started_at": samara(2023, 2, 22, 16, 0), "warn_at": samara(2023, 2, 22, 16, 30)}
-    assert next_wakeup({"route": entry}) == samara(2023, 2, 22, 16, 30)
+    answer = ledger.start(Stage.answer, Stage.answer, detected)
+    route = ledger.start(Stage.route, Stage.route, detected)
+    assert (answer.due, answer.warn_at) == (samara(2023, 2, 28, 16, 30), samara(2023, 2, 28, 15, 30))
+    assert (route.due, route.warn_at) == (samara(2023, 2, 27, 9, 30), None)
+    assert next_wakeup({"route": route, "answer": answer}) == samara(2023, 2, 27, 9, 30)
 
 
 def test_no_warning_when_the_stage_is_shorter_than_the_warning() -> None:
+    ledger = Ledger({}, POLICY)
     start = samara(2023, 2, 27, 10, 0)
-    due = POLICY.due("return_not_competent", start)  # §9: 30 working minutes
-    entry = deadline_entry("return_not_competent", due, POLICY, agency_id="minzdrav", started_at=start)
-    assert "warn_at" not in entry and entry["agency_id"] == "minzdrav"
-    assert next_wakeup({"return_not_competent": entry}) == samara(2023, 2, 27, 10, 30)
+    deadline = ledger.start(Stage.return_not_competent, Stage.return_not_competent, start, "minzdrav")  # §9: 30 min
+    assert deadline.warn_at is None and deadline.agency_id == "minzdrav"
+    assert next_wakeup({"return_not_competent": deadline}) == samara(2023, 2, 27, 10, 30)
 
 
-def test_entry_without_policy_has_no_warning_and_naive_times_are_refused() -> None:
-    assert "warn_at" not in deadline_entry("answer", samara(2023, 3, 1, 13, 0), None)
+def test_a_wakeups_task_name_is_fixed_by_what_it_wakes() -> None:
+    due = samara(2023, 2, 27, 9, 30)
+    [warning, at_due] = wakeups({"route": {"stage": "route", "due": due, "state": "pending",
+                                           "warn_at": samara(2023, 2, 22, 16, 30)}})
+    assert wakeup_task_name("vk-1", at_due) == task_name("vk-1", "route", iso(due), "due")
+    assert wakeup_task_name("vk-1", warning) != wakeup_task_name("vk-1", at_due)
+    assert iso(due) == "2023-02-27T05:30:00.000000+00:00"  # the same instant, whatever its zone, one text
     with pytest.raises(ValueError, match="naive"):
-        deadline_entry("answer", datetime(2023, 3, 1, 13, 0), None)  # noqa: DTZ001
+        wakeups({"route": {"stage": "route", "due": datetime(2023, 3, 1, 13, 0), "state": "pending"}})  # noqa: DTZ001
 
 
 def test_iso_is_one_text_per_instant() -> None:

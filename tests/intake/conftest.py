@@ -22,11 +22,11 @@ def app() -> Any:
 @pytest.fixture
 def client(app: Any, db: Any) -> Iterator[Any]:
     """The HTTP client of the functions, on an emptied emulator, with a fresh service (no cached registry)."""
-    from functions import intake_http
+    import bootstrap
 
-    intake_http.reset_service()
+    bootstrap.reset()
     yield app.test_client()
-    intake_http.reset_service()
+    bootstrap.reset()
 
 
 @pytest.fixture

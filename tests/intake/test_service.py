@@ -1,4 +1,5 @@
-"""The intake service against the in-memory store and registry: fast, no emulator, a fixed clock."""
+"""The intake service against the in-memory stores (the case repository, the senders' event ids) and
+registry, through the real case workflow: fast, no emulator, a fixed clock."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from cases.memory import InMemoryCases
+from cases.ports import StoreUnavailable
+from deadlines.policy import default_policy
 from infra.clock import fixed_clock
-from intake.errors import NotAllowed, NotAuthenticated, StoreUnavailable
+from intake.errors import NotAllowed, NotAuthenticated
 from intake.events import (
     BadPayload,
     DeletedMessage,
@@ -21,7 +25,9 @@ from intake.memory import InMemoryIntakeStore
 from intake.models import Author, Message, Network, Outcome, case_id_for
 from intake.registry import InMemoryRegistry, MonitoringSource, TelegramBot, VkCommunity, sha256_hex
 from intake.service import IntakeService
+from tests.escalation.world import FakeQueue
 from tests.intake.helpers import batch, item, signed_headers
+from workflow.service import CaseService
 
 NOW = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 T = int(NOW.timestamp())
@@ -31,6 +37,9 @@ KEY = "monitoring-key"
 class Env:
     def __init__(self) -> None:
         self.store = InMemoryIntakeStore()
+        self.cases = InMemoryCases()
+        self.workflow = CaseService(cases=self.cases, policy=default_policy, queue=FakeQueue(),
+                                    clock=fixed_clock(NOW), base_url="http://127.0.0.1:9", agencies=set)
         self.registry = InMemoryRegistry()
         self.registry.sources["mon"] = MonitoringSource("mon", "Медиалогия", True, (KEY,))
         self.registry.vk[7] = VkCommunity(7, "c0nf1rm", sha256_hex("vk-secret"), "minzdrav", "Минздрав УР")
@@ -38,7 +47,7 @@ class Env:
         self.created: list[tuple[str, datetime]] = []
         self.vk_event: VkConfirmation | VkEnvelope = VkConfirmation(7)
         self.tg_event: NewMessage | EditedMessage | Ignored = Ignored("poll")
-        self.service = IntakeService(self.store, fixed_clock(NOW), self.registry, raw_max_bytes=200,
+        self.service = IntakeService(self.store, fixed_clock(NOW), self.registry, self.workflow, raw_max_bytes=200,
                                      on_created=lambda cid, at: self.created.append((cid, at)),
                                      parse_vk=lambda body: self.vk_event, parse_telegram=lambda body: self.tg_event)
 
@@ -69,7 +78,7 @@ def test_a_new_message_makes_one_case_in_state_detected(env: Env) -> None:
     result = env.post(batch(item("wall-1_1")))
     (only,) = result.results
     assert only.outcome is Outcome.created and only.index == 0
-    case = env.store.cases[case_id_for("vk", "wall-1_1")]
+    case = env.cases.docs[case_id_for("vk", "wall-1_1")]
     assert case["state"] == "detected" and case["version"] == 1
     assert case["detected_at"] == NOW == case["received_at"]
     assert case["source"] == {"kind": "monitoring", "id": "mon", "name": "Медиалогия"}
@@ -77,20 +86,21 @@ def test_a_new_message_makes_one_case_in_state_detected(env: Env) -> None:
     assert case["message"]["author"] == {"name": "Иван Петров", "url": "https://vk.com/id1", "external_id": None}
     assert case["message"]["engagement"]["views"] == 120
     assert case["message"]["edits"] == [] and case["message"]["deleted_at_source"] is False
-    assert case["agency_ids"] == [] and case["deadlines"] == {}
+    assert case["agency_ids"] == [] and set(case["deadlines"]) == {"route", "answer", "draft"}  # §8, §10, §11
+    assert [e["type"] for e in env.cases.events(case["id"])] == ["CaseDetected"]
     assert env.created == [(case["id"], NOW)]
 
 
 def test_the_raw_payload_is_capped(env: Env) -> None:
     env.post(batch(item("wall-1_1", text="я" * 500)))
-    raw = env.store.cases[case_id_for("vk", "wall-1_1")]["raw"]
+    raw = env.cases.docs[case_id_for("vk", "wall-1_1")]["raw"]
     assert raw["truncated"] is True and len(raw["payload"].encode()) <= 200
 
 
 def test_the_senders_detection_time_is_kept_unless_it_is_in_the_future(env: Env) -> None:
     env.post(batch(item("a", detected_at="2024-03-01T08:30:00Z"), item("b", detected_at="2024-03-01T09:30:00Z")))
-    assert env.store.cases[case_id_for("vk", "a")]["detected_at"] == NOW - timedelta(minutes=30)
-    assert env.store.cases[case_id_for("vk", "b")]["detected_at"] == NOW
+    assert env.cases.docs[case_id_for("vk", "a")]["detected_at"] == NOW - timedelta(minutes=30)
+    assert env.cases.docs[case_id_for("vk", "b")]["detected_at"] == NOW
 
 
 def test_a_mixed_batch_gets_a_result_per_item(env: Env) -> None:
@@ -99,12 +109,12 @@ def test_a_mixed_batch_gets_a_result_per_item(env: Env) -> None:
     assert [r.outcome for r in result.results] == [Outcome.created, Outcome.duplicate, Outcome.rejected,
                                                   Outcome.duplicate]
     assert "posted_at" in (result.results[2].reason or "")
-    assert len(env.store.cases) == 2
+    assert len(env.cases.docs) == 2
 
 
 def test_the_same_id_on_another_network_is_another_case(env: Env) -> None:
     env.post(batch(item("42"), item("42", network="ok")))
-    assert len(env.store.cases) == 2
+    assert len(env.cases.docs) == 2
 
 
 @pytest.mark.parametrize("headers, code", [
@@ -124,7 +134,7 @@ def test_bad_signature_replay_and_future_are_refused_and_nothing_is_stored(env: 
         with pytest.raises(NotAuthenticated) as err:
             env.post(batch(item()), t=t, key=key)
         assert err.value.code == code
-    assert env.store.cases == {}
+    assert env.cases.docs == {}
 
 
 def test_the_signature_is_checked_before_the_body_is_parsed(env: Env) -> None:
@@ -147,16 +157,20 @@ def test_the_body_source_must_agree_with_the_header(env: Env) -> None:
 
 
 def test_a_store_outage_is_an_error_not_a_result(env: Env) -> None:
-    env.store.available = False
+    env.cases.available = False
     with pytest.raises(StoreUnavailable):
         env.post(batch(item()))
+    env.cases.available, env.store.available = True, False  # the senders' event ids, for an edit
+    with pytest.raises(StoreUnavailable):
+        env.vk(envelope(EditedMessage(message(text="v2"), delivery_id="e9")))
+    assert env.cases.docs == {}
 
 
 def test_a_failing_hook_does_not_fail_the_delivery(env: Env) -> None:
     def boom(case_id: str, at: datetime) -> None:
         raise RuntimeError("tasks down")
 
-    service = IntakeService(env.store, fixed_clock(NOW), env.registry, on_created=boom)
+    service = IntakeService(env.store, fixed_clock(NOW), env.registry, env.workflow, on_created=boom)
     body = batch(item())
     assert service.ingest_monitoring(body, signed_headers("mon", KEY, body, T)).results[0].outcome is Outcome.created
 
@@ -173,15 +187,15 @@ def test_vk_secret_is_checked(env: Env) -> None:
         with pytest.raises(NotAllowed) as err:
             env.vk(envelope(NewMessage(message()), secret=secret))
         assert err.value.code == "vk_secret_mismatch"
-    assert env.store.cases == {}
+    assert env.cases.docs == {}
 
 
 def test_vk_dedupes_by_event_id_and_by_object(env: Env) -> None:
     assert env.vk(envelope(NewMessage(message(), delivery_id="e1"))).result.outcome is Outcome.created
     assert env.vk(envelope(NewMessage(message(), delivery_id="e1"))).result.outcome is Outcome.duplicate
     assert env.vk(envelope(NewMessage(message(), delivery_id="e2"))).result.outcome is Outcome.duplicate
-    assert len(env.store.cases) == 1 and len(env.created) == 1
-    case = next(iter(env.store.cases.values()))
+    assert len(env.cases.docs) == 1 and len(env.created) == 1
+    case = next(iter(env.cases.docs.values()))
     assert case["source"] == {"kind": "vk", "id": "7", "name": "Минздрав УР", "agency_id": "minzdrav"}
 
 
@@ -194,7 +208,7 @@ def test_vk_edit_keeps_the_earlier_version(env: Env) -> None:
     assert env.vk(envelope(EditedMessage(message(text="v2"), delivery_id="e2"))).result.outcome is Outcome.duplicate
     assert env.vk(envelope(EditedMessage(message(text="v2"), delivery_id="e3"))).result.outcome is Outcome.duplicate
     env.vk(envelope(EditedMessage(message(text="v3"), delivery_id="e4")))
-    msg = next(iter(env.store.cases.values()))["message"]
+    msg = next(iter(env.cases.docs.values()))["message"]
     assert msg["text"] == "v3"
     assert [(e["text"], e["edited_at"], e["replaced_at"]) for e in msg["edits"]] == [
         ("v1", edited_at, NOW), ("v2", None, NOW)]
@@ -202,14 +216,14 @@ def test_vk_edit_keeps_the_earlier_version(env: Env) -> None:
 
 def test_an_edit_of_an_unknown_message_creates_its_case(env: Env) -> None:
     assert env.vk(envelope(EditedMessage(message(text="v2")))).result.outcome is Outcome.created
-    assert env.created and next(iter(env.store.cases.values()))["message"]["text"] == "v2"
+    assert env.created and next(iter(env.cases.docs.values()))["message"]["text"] == "v2"
 
 
 def test_vk_delete_marks_the_case_and_never_removes_it(env: Env) -> None:
     env.vk(envelope(NewMessage(message())))
     gone = DeletedMessage(Network.vk, "wall-7_1_r5", delivery_id="d1", deleted_by="-7")
     assert env.vk(envelope(gone)).result.outcome is Outcome.updated
-    msg = env.store.cases[case_id_for("vk", "wall-7_1_r5")]["message"]
+    msg = env.cases.docs[case_id_for("vk", "wall-7_1_r5")]["message"]
     assert msg["deleted_at_source"] is True and msg["deleted_at"] == NOW and msg["deleted_by"] == "-7"
     assert msg["text"] == "Нет воды третий день"
     assert env.vk(envelope(DeletedMessage(Network.vk, "wall-7_1_r5"))).result.outcome is Outcome.duplicate
@@ -218,20 +232,20 @@ def test_vk_delete_marks_the_case_and_never_removes_it(env: Env) -> None:
 def test_vk_delete_of_an_unknown_message_records_nothing(env: Env) -> None:
     reply = env.vk(envelope(DeletedMessage(Network.vk, "wall-7_9_r9", delivery_id="d1")))
     assert reply.text == "ok" and reply.result.outcome is Outcome.ignored
-    assert env.store.cases == {} and env.store.deliveries == {}
+    assert env.cases.docs == {} and env.store.deliveries == {}
 
 
 def test_other_vk_events_are_acknowledged_and_ignored(env: Env) -> None:
     reply = env.vk(envelope(Ignored("group_join", delivery_id="e9")))
     assert reply.text == "ok" and reply.result.outcome is Outcome.ignored
-    assert env.store.cases == {} and env.store.deliveries == {}
+    assert env.cases.docs == {} and env.store.deliveries == {}
 
 
 def test_the_communitys_own_posts_make_no_case(env: Env) -> None:
     own = message("wall-7_12").model_copy(update={"author": Author(name="Минздрав УР", external_id="-7")})
     reply = env.vk(envelope(NewMessage(own, delivery_id="e10")))
     assert reply.text == "ok" and reply.result.outcome is Outcome.ignored
-    assert env.store.cases == {}
+    assert env.cases.docs == {}
     citizen = message("wall-7_13").model_copy(update={"author": Author(name="Житель", external_id="42")})
     assert env.vk(envelope(NewMessage(citizen, delivery_id="e11"))).result.outcome is Outcome.created
 
@@ -256,14 +270,14 @@ def test_telegram_token_is_checked(env: Env) -> None:
         tg(env, NewMessage(tg_message()), bot="unknown_bot")
     with pytest.raises(NotAllowed):
         tg(env, NewMessage(tg_message()), token="wrong", bot=None)
-    assert env.store.cases == {}
+    assert env.cases.docs == {}
 
 
 def test_telegram_message_then_edit(env: Env) -> None:
     assert tg(env, NewMessage(tg_message(), delivery_id="1")).outcome is Outcome.created
     assert tg(env, NewMessage(tg_message(), delivery_id="1")).outcome is Outcome.duplicate
     assert tg(env, EditedMessage(tg_message("v2"), delivery_id="2"), bot=None).outcome is Outcome.updated
-    case = next(iter(env.store.cases.values()))
+    case = next(iter(env.cases.docs.values()))
     assert case["source"] == {"kind": "telegram", "id": "otklik_bot", "name": "otklik_bot"}
     assert case["message"]["edits"][0]["text"] == "Когда починят дорогу?"
 
@@ -287,7 +301,8 @@ def test_a_slow_after_create_step_is_cut_at_the_budget_and_left_to_the_sweep(env
         release.wait(5)
         done.append(case_id)
 
-    service = IntakeService(env.store, fixed_clock(NOW), env.registry, on_created=slow, schedule_budget_s=0.2)
+    service = IntakeService(env.store, fixed_clock(NOW), env.registry, env.workflow, on_created=slow,
+                            schedule_budget_s=0.2)
     body = batch(*[item(f"wall-7_2_r{n}") for n in range(40)])
     started = time.perf_counter()
     results = service.ingest_monitoring(body, signed_headers("mon", KEY, body, T)).results

@@ -108,27 +108,32 @@ def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         _reset_in_process_clients()
 
 
+def _service(calendars: Path, now: Any = None) -> Any:
+    """A case service like the functions', over the built-in calendar and the imports in `calendars`."""
+    import bootstrap
+    from deadlines.calendar import load_calendar
+    from deadlines.policy import default_policy
+
+    bootstrap.reset()
+    bootstrap.override(policy=lambda: default_policy(load_calendar(calendars)))
+    if now is not None:
+        bootstrap.override(clock=lambda: now)
+    return bootstrap.case_service()
+
+
 def _provisional_case(calendars: Path) -> str:
-    """A case detected on 29 December 2027, created as intake does it, over the built-in calendar."""
+    """A case detected on 29 December 2027, opened as intake opens it, over the built-in calendar."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from cases import wiring
-    from deadlines.calendar import load_calendar
-    from deadlines.policy import default_policy
-    from infra.firestore import firestore_client
-
     detected = datetime(2027, 12, 29, 10, 0, tzinfo=ZoneInfo("Europe/Samara"))
-    service = wiring.build(policy=lambda: default_policy(load_calendar(calendars)))
-    fields, first_event = service.new_case("vk-provisional", detected)
-    db = firestore_client()
-    ref = db.collection("cases").document("vk-provisional")
-    batch = db.batch()
-    batch.create(ref, {**fields, "received_at": detected, "updated_at": detected, "raw": {"payload": "{}"},
-                       "message": {"network": "vk", "external_id": "provisional",
-                                   "text": "Будут ли ходить автобусы в Новый год?"}})
-    batch.create(ref.collection("events").document("000001"), first_event)
-    batch.commit()
+    doc = {"id": "vk-provisional", "detected_at": detected, "received_at": detected, "updated_at": detected,
+           "raw": {"payload": "{}"}, "message": {"network": "vk", "external_id": "provisional",
+                                                 "text": "Будут ли ходить автобусы в Новый год?"}}
+    service = _service(calendars)
+    committed = service.open_case(doc, "vk-provisional", detected)
+    assert committed is not None
+    service.after_commit(committed)
     return "vk-provisional"
 
 
@@ -136,31 +141,27 @@ def _import_2028_and_recompute(calendars: Path) -> dict[str, int]:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from cases import wiring
-    from cases.upkeep import calendar_upkeep
-    from deadlines.calendar import load_calendar
     from deadlines.cli import main as deadlines_cli
-    from deadlines.policy import default_policy
-    from infra.firestore import firestore_client
+    from escalation.upkeep import calendar_upkeep
     from tests.deadlines.conftest import OFFICIAL_2028
 
     xml = calendars.parent / "2028.xml"
     xml.write_text(OFFICIAL_2028, encoding="utf-8")
     assert deadlines_cli(["--calendar-dir", str(calendars), "import-calendar", str(xml)]) == 0
     now = datetime(2027, 12, 29, 12, 0, tzinfo=ZoneInfo("Europe/Samara"))
-    service = wiring.build(clock=lambda: now, policy=lambda: default_policy(load_calendar(calendars)))
-    return calendar_upkeep(service, firestore_client())
+    return calendar_upkeep(_service(calendars, now))
 
 
 def _warn_admins_on(*day: int) -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    import bootstrap
     from deadlines.calendar import Calendar
-    from infra.firestore import firestore_client
     from notify.calendar_warning import warn_admins
 
-    assert warn_admins(firestore_client(), datetime(*day, 9, 0, tzinfo=ZoneInfo("Europe/Samara")), Calendar())
+    at = datetime(*day, 9, 0, tzinfo=ZoneInfo("Europe/Samara"))
+    assert warn_admins(bootstrap.staff(), bootstrap.ports().inbox, at, Calendar())
 
 
 def _staff(role: str, agency: str | None = None) -> str:

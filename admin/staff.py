@@ -1,4 +1,4 @@
-"""Agencies and staff: the admin's reference data (what `python -m cases` manages).
+"""Agencies and staff: the admin's reference data (what `python -m admin` manages).
 
 Staff are Firebase users whose custom claims carry ``role`` and ``agency_id``; ``staff/{uid}`` mirrors
 them for the web client and for finding who to notify.
@@ -71,7 +71,7 @@ class StaffMember:
         if self.role not in AGENCY_ROLES and self.agency_id:
             raise StaffError(f"role {self.role} has no agency")
         if self.agency_id and self.agency_id not in known_agencies:
-            raise StaffError(f"unknown agency {self.agency_id!r}; add it first (python -m cases add-agency)")
+            raise StaffError(f"unknown agency {self.agency_id!r}; add it first (python -m admin add-agency)")
 
     def claims(self) -> dict[str, Any]:
         return {"role": self.role, **({"agency_id": self.agency_id} if self.agency_id else {})}

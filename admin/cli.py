@@ -1,4 +1,4 @@
-"""`python -m cases`: agencies and staff, for administrators."""
+"""`python -m admin`: agencies and staff, for administrators."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from infra.clock import system_clock
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m cases", description="Agencies and staff of Otklik")
+    parser = argparse.ArgumentParser(prog="python -m admin", description="Agencies and staff of Otklik")
     sub = parser.add_subparsers(dest="command", required=True)
     agency = sub.add_parser("add-agency", help="add or update an executive agency")
     agency.add_argument("id", help="short latin id, e.g. mintrans")
@@ -32,8 +32,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from cases import admin
-    from cases.staff import AgencyRecord, StaffError, StaffMember
+    from admin import operations as admin
+    from admin.staff import AgencyRecord, StaffError, StaffMember
 
     args = _parser().parse_args(argv)
     if args.command == "openapi":

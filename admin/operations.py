@@ -1,4 +1,4 @@
-"""Admin operations behind `python -m cases`: agencies into Firestore, staff into Firebase Auth + Firestore."""
+"""Admin operations behind `python -m admin`: agencies into Firestore, staff into Firebase Auth + Firestore."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cases.staff import AgencyRecord, StaffError, StaffMember, read_agencies_file, staff_doc
+from admin.staff import AgencyRecord, StaffError, StaffMember, read_agencies_file, staff_doc
 from infra.firestore import firestore_client
 from infra.identity import firebase_app
 

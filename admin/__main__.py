@@ -1,5 +1,5 @@
 import sys
 
-from cases.cli import main
+from admin.cli import main
 
 sys.exit(main())

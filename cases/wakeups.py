@@ -1,25 +1,21 @@
-"""When a case next needs waking up: the one rule for ``next_due``, shared by the workflow and escalation.
+"""When a case next needs waking up: the one rule for ``next_due`` and for the names of the Cloud Tasks.
 
 A pending deadline wakes the case twice: at ``warn_at`` (while not ``warned``) and at ``due``. The
 earliest of these over all pending deadlines is the case's ``next_due``, the field the sweep queries;
-it is absent when nothing is pending. Pure: no Firestore, no clock.
+it is absent when nothing is pending. A wake-up's task is named after (case, key, due, kind), so the
+same wake-up always has the same name and Cloud Tasks refuses a second one. Pure: no Firestore, no clock.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 Kind = Literal["due", "warning"]
 PENDING = "pending"
-
-
-class WarningPlanner(Protocol):
-    """``deadlines.policy.SlaPolicy`` in production."""
-
-    def warning_at(self, stage: Any, due: datetime) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -62,31 +58,6 @@ def next_wakeup(deadlines: Mapping[str, Any]) -> datetime | None:
     return owed[0].at if owed else None
 
 
-def deadline_entry(
-    stage: str,
-    due: datetime,
-    policy: WarningPlanner | None,
-    agency_id: str | None = None,
-    started_at: datetime | None = None,
-) -> dict[str, Any]:
-    """A fresh pending deadline as stored on the case, with its warning moment from the policy.
-
-    No warning when the warning would come at or before the stage started (a stage shorter than the
-    warning period, e.g. §9's 30 minutes with a 1-hour warning): it would only be noise.
-    """
-    due = _aware(due)
-    entry: dict[str, Any] = {"stage": str(stage), "due": due, "state": PENDING, "warned": False}
-    if agency_id:
-        entry["agency_id"] = agency_id
-    if started_at is not None:
-        entry["started_at"] = _aware(started_at)
-    if policy is not None:
-        warn_at = _aware(policy.warning_at(stage, due))
-        if warn_at < due and (started_at is None or warn_at > _aware(started_at)):
-            entry["warn_at"] = warn_at
-    return entry
-
-
 def stage_of(key: str, deadline: Any) -> str:
     """The stage of a deadline: its ``stage`` field, else the key without the agency suffix."""
     return str(field(deadline, "stage") or key.split(":", 1)[0])
@@ -105,3 +76,13 @@ def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"naive datetime {moment.isoformat()}: deadlines need a UTC offset")
     return moment
+
+
+def task_name(*parts: str) -> str:
+    """A task id from its identity: the same (case, key, due, kind) always gives the same name."""
+    return "t-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def wakeup_task_name(case_id: str, wakeup: Wakeup, *retry: str) -> str:
+    """The name of one wake-up's task; `retry` parts name a later attempt (an early delivery re-queued)."""
+    return task_name(case_id, wakeup.key, iso(wakeup.due), wakeup.kind, *retry)

@@ -1,0 +1,194 @@
+"""The composition root: every client, adapter and service of a function instance, built once, lazily.
+
+Nothing is built at import time (import time is cold-start time): the first request that needs a part
+builds it from the one settings object (``infra.settings``), and the instance keeps it. The entry points
+in ``functions/`` ask for what they need here, and nothing else builds clients or services. Tests put
+other parts in place with ``override`` (a fixed clock, a recording queue, a policy over another
+calendar, an in-memory repository) and ``reset`` afterwards.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from cases.ports import CaseRepository, StaffDirectory
+    from deadlines.policy import SlaPolicy
+    from infra.clock import Clock
+    from infra.tasks import TaskQueue
+    from intake.service import IntakeService
+    from outbox.registry import Ports
+    from workflow.service import CaseService
+
+T = TypeVar("T")
+POLICY_TTL_S = 60.0  # settings and reference data: read at most once a minute per instance
+
+_parts: dict[str, Any] = {}
+_overrides: dict[str, Any] = {}
+_lock = threading.RLock()
+
+
+def _part(name: str, build: Callable[[], T]) -> T:
+    if name in _overrides:
+        return _overrides[name]  # type: ignore[no-any-return]
+    with _lock:
+        if name not in _parts:
+            _parts[name] = build()
+        return _parts[name]  # type: ignore[no-any-return]
+
+
+def override(**parts: Any) -> None:
+    """Serve these parts instead of the built ones (``clock``, ``queue``, ``policy``, ``cases``, ``staff``,
+    ``ports``, ``base_url``); the services built on them are rebuilt."""
+    with _lock:
+        _overrides.update(parts)
+        for derived in ("case_service", "intake_service"):
+            _parts.pop(derived, None)
+
+
+def reset() -> None:
+    """Forget every built part and override (a test pointed the process at other emulators)."""
+    from infra.firestore import reset_clients
+    from infra.tasks import tasks_client
+
+    with _lock:
+        _parts.clear()
+        _overrides.clear()
+    reset_clients()
+    tasks_client.cache_clear()
+
+
+# -- the parts ------------------------------------------------------------------------------------------
+def clock() -> Clock:
+    from infra.clock import system_clock
+
+    return _part("clock", lambda: system_clock)
+
+
+def base_url() -> str:
+    from infra.settings import get_settings
+
+    return _part("base_url", lambda: get_settings().base_url)
+
+
+def zone() -> str:
+    from infra.settings import get_settings
+
+    return _part("zone", lambda: get_settings().timezone)
+
+
+def queue() -> TaskQueue:
+    from infra.tasks import CloudTaskQueue
+
+    return _part("queue", CloudTaskQueue)
+
+
+def cases() -> CaseRepository:
+    def build() -> CaseRepository:
+        from adapters.firestore_cases import FirestoreCases
+        from infra.firestore import firestore_client
+        from infra.settings import get_settings
+
+        return FirestoreCases(firestore_client, get_settings().firestore_timeout_s)
+
+    return _part("cases", build)
+
+
+def staff() -> StaffDirectory:
+    def build() -> StaffDirectory:
+        from adapters.firestore_staff import FirestoreStaff
+        from infra.firestore import firestore_client
+
+        return FirestoreStaff(firestore_client)
+
+    return _part("staff", build)
+
+
+def policy() -> Callable[[], SlaPolicy]:
+    """The SLA policy, re-read at most once a minute: ``settings/sla`` from Firestore when the admin has
+    set one, else the file ``OTKLIK_SLA_FILE``, else the regulation's table; over the production
+    calendar of ``OTKLIK_CALENDAR_DIR`` (docs/deadlines.md)."""
+    return _part("policy", lambda: ttl_cached(_load_policy))
+
+
+def ports() -> Ports:
+    def build() -> Ports:
+        from infra.firestore import firestore_client
+        from notify.inbox import FirestoreInbox
+        from outbox.registry import Ports
+
+        return Ports(inbox=FirestoreInbox(firestore_client), zone=zone())
+
+    return _part("ports", build)
+
+
+def case_service() -> CaseService:
+    def build() -> CaseService:
+        from workflow.service import CaseService
+
+        return CaseService(cases=cases(), policy=policy(), queue=queue(), clock=clock(), base_url=base_url(),
+                           agencies=_part("agencies", lambda: ttl_cached(_load_agencies)))
+
+    return _part("case_service", build)
+
+
+def intake_service() -> IntakeService:
+    def build() -> IntakeService:
+        from infra.firestore import firestore_client
+        from infra.settings import get_settings
+        from intake.firestore_registry import FirestoreRegistry
+        from intake.registry import CachedRegistry
+        from intake.service import IntakeService
+        from intake.store import FirestoreIntakeStore
+
+        settings = get_settings()
+        registry = CachedRegistry(FirestoreRegistry(firestore_client, settings.firestore_timeout_s), clock())
+        store = FirestoreIntakeStore(firestore_client, settings.firestore_timeout_s)
+        return IntakeService(store, clock(), registry, case_service(),
+                             raw_max_bytes=settings.raw_payload_max_bytes)
+
+    return _part("intake_service", build)
+
+
+# -- loaders --------------------------------------------------------------------------------------------
+def ttl_cached(load: Callable[[], T], ttl_s: float = POLICY_TTL_S) -> Callable[[], T]:
+    state: dict[str, Any] = {}
+
+    def get() -> T:
+        if "value" not in state or time.monotonic() - state["at"] > ttl_s:
+            state["value"], state["at"] = load(), time.monotonic()
+        return state["value"]  # type: ignore[no-any-return]
+
+    return get
+
+
+def _load_policy() -> SlaPolicy:
+    import json
+    from pathlib import Path
+
+    from deadlines.calendar import load_calendar
+    from deadlines.policy import default_policy
+    from infra.firestore import firestore_client
+    from infra.settings import get_settings
+
+    settings = get_settings()
+    calendar = load_calendar(settings.calendar_dir or None)
+    snap = firestore_client().collection("settings").document("sla").get(timeout=10)
+    if snap.exists:
+        document = snap.to_dict() or {}
+    elif settings.sla_file:
+        document = json.loads(Path(settings.sla_file).read_text(encoding="utf-8"))
+    else:
+        return default_policy(calendar)
+    from deadlines.settings import policy_from_settings  # only when there is a document to read
+
+    return policy_from_settings(document, base=calendar)
+
+
+def _load_agencies() -> set[str]:
+    from infra.firestore import firestore_client
+
+    return {doc.id for doc in firestore_client().collection("agencies").select([]).stream(timeout=10)}

@@ -1,0 +1,153 @@
+"""The case repository in memory: the Firestore adapter's semantics without Firestore, for the unit tests
+of the workflow, escalation, the sweep and the outbox (``tests/cases/test_repository_contract.py`` holds
+both to one contract). Also an in-memory staff directory."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from cases.documents import all_scheduled, command_write, created_document, event_doc, event_id
+from cases.errors import NotFound
+from cases.events import CaseEvent
+from cases.model import Case
+from cases.ports import (
+    Apply,
+    Authorize,
+    CaseRepository,
+    Committed,
+    SideDocument,
+    StoreUnavailable,
+)
+
+
+class InMemoryCases(CaseRepository):
+    def __init__(self) -> None:
+        self.docs: dict[str, dict[str, Any]] = {}
+        self.trails: dict[str, dict[str, dict[str, Any]]] = {}  # case -> event id -> event
+        self.side: dict[str, dict[str, dict[str, Any]]] = {}  # collection -> id -> document
+        self.available = True
+        self.writes = 0  # commits, for tests that count them
+        self._lock = threading.RLock()
+
+    def _check(self) -> None:
+        if not self.available:
+            raise StoreUnavailable("the in-memory store is switched off")
+
+    # -- writes -------------------------------------------------------------------------------------
+    def create(self, document: dict[str, Any], case: Case, events: list[CaseEvent],
+               side: SideDocument | None = None) -> bool:
+        with self._lock:
+            self._check()
+            if case.id in self.docs:
+                mine = (document.get("raw") or {}).get("write_id")
+                return bool(mine) and (self.docs[case.id].get("raw") or {}).get("write_id") == mine
+            if side is not None and side.id in self.side.get(side.collection, {}):
+                return False
+            self.docs[case.id] = copy.deepcopy(created_document(document, case, events))
+            self.trails[case.id] = {event_id(e.version): event_doc(e, case.agency_ids) for e in events}
+            if side is not None:
+                self.side.setdefault(side.collection, {})[side.id] = copy.deepcopy(side.doc)
+            self.writes += 1
+            return True
+
+    def execute(self, case_id: str, seen_version: int | None, apply: Apply,
+                authorize: Authorize | None = None) -> Committed:
+        with self._lock:
+            self._check()
+            doc = self.docs.get(case_id)
+            if doc is None:
+                raise NotFound(f"Обращение {case_id} не найдено.")
+            committed, updates, removed, events = command_write(copy.deepcopy(doc), seen_version, apply, authorize)
+            trail = self.trails.setdefault(case_id, {})
+            if any(eid in trail for eid, _ in events):
+                raise RuntimeError(f"case {case_id}: event ids {[e for e, _ in events]} taken")  # a bug, not a race
+            doc.update(copy.deepcopy(updates))
+            for name in removed:
+                doc.pop(name, None)
+            trail.update({eid: copy.deepcopy(event) for eid, event in events})
+            self.writes += 1
+            return committed
+
+    def confirm_scheduled(self, case_id: str, created: Iterable[str]) -> bool:
+        with self._lock:
+            self._check()
+            doc = self.docs.get(case_id)
+            if doc is None or not all_scheduled(doc, set(created)):
+                return False
+            doc.pop("unscheduled", None)
+            return True
+
+    def mark_dispatched(self, case_id: str, version: int) -> None:
+        with self._lock:
+            self._check()
+            event = self.trails.get(case_id, {}).get(event_id(version))
+            if event is not None:
+                event["dispatched"] = True
+
+    # -- reads --------------------------------------------------------------------------------------
+    def get(self, case_id: str) -> dict[str, Any]:
+        with self._lock:
+            self._check()
+            if case_id not in self.docs:
+                raise NotFound(f"Обращение {case_id} не найдено.")
+            return copy.deepcopy(self.docs[case_id])
+
+    def exists(self, case_id: str) -> bool:
+        with self._lock:
+            self._check()
+            return case_id in self.docs
+
+    def events(self, case_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            self._check()
+            return [copy.deepcopy(e) for _, e in sorted(self.trails.get(case_id, {}).items())]
+
+    def undispatched(self, case_id: str) -> list[dict[str, Any]]:
+        return [e for e in self.events(case_id) if e.get("dispatched") is False]
+
+    # -- the sweep's queries ------------------------------------------------------------------------
+    def due(self, now: datetime, limit: int) -> list[str]:
+        with self._lock:
+            found = sorted((d["next_due"], i) for i, d in self.docs.items() if d.get("next_due") and d["next_due"] <= now)
+            return [i for _, i in found][:limit]
+
+    def unscheduled(self, limit: int) -> list[str]:
+        return self._where(lambda d: d.get("unscheduled") is True, limit)
+
+    def with_provisional_years(self, years: list[int], limit: int) -> list[str]:
+        return self._where(lambda d: bool(set(d.get("provisional_years") or []) & set(years)), limit)
+
+    def without_deadlines(self, limit: int) -> list[tuple[str, str]]:
+        ids = self._where(lambda d: bool(d.get("deadlines_error")), limit)
+        return [(i, str(self.docs[i]["deadlines_error"])) for i in ids]
+
+    def with_undispatched_events(self, limit: int) -> list[str]:
+        with self._lock:
+            return sorted(i for i, trail in self.trails.items()
+                          if any(e.get("dispatched") is False for e in trail.values()))[:limit]
+
+    def _where(self, match: Any, limit: int) -> list[str]:
+        with self._lock:
+            self._check()
+            return sorted(i for i, d in self.docs.items() if match(d))[:limit]
+
+
+@dataclass
+class InMemoryStaff:
+    """A ``StaffDirectory``: uid -> (role, agency), all active."""
+
+    people: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+    def curators(self) -> list[str]:
+        return sorted(u for u, (role, _) in self.people.items() if role == "curator")
+
+    def leads(self, agency_id: str) -> list[str]:
+        return sorted(u for u, (role, agency) in self.people.items() if role == "agency_lead" and agency == agency_id)
+
+    def admins(self) -> list[str]:
+        return sorted(u for u, (role, _) in self.people.items() if role == "admin")

@@ -1,0 +1,40 @@
+"""What the source does to a message after it became a case (§6): its author edits or deletes it.
+
+Each is an event of the case like any other (an audit entry and a new version), so the trail shows when
+the text a curator read changed. The earlier text is kept; a deleted message stays a case (it may have
+been answered, and it counts in the reports): it is only marked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cases.apply import Result, aware, commit
+from cases.events import MessageDeletedAtSource, MessageEdited
+from cases.model import Case
+from cases.ports import Unchanged
+
+
+def edit_message(case: Case, text: str, edited_at: datetime | None, now: datetime) -> Result:
+    """The author changed the text: the new one replaces it, the earlier one is kept in ``edits``.
+    ``Unchanged`` when the text is the same (a redelivered edit)."""
+    message = dict(case.message)
+    previous = message.get("text", "")
+    if previous == text:
+        raise Unchanged("same_text")
+    earlier = {"text": previous, "edited_at": edited_at, "replaced_at": aware(now)}
+    message.update(text=text, edits=[*message.get("edits", []), earlier])
+    payload = {"text": text, "previous_text": previous, "edited_at": edited_at}
+    return commit(case, None, MessageEdited, now, payload=payload, message=message)
+
+
+def delete_at_source(case: Case, deleted_at: datetime, deleted_by: str | None) -> Result:
+    """The message was deleted in the network: marked, never removed. ``Unchanged`` when marked already."""
+    message = dict(case.message)
+    if message.get("deleted_at_source"):
+        raise Unchanged("already_deleted")
+    message.update(deleted_at_source=True, deleted_at=aware(deleted_at))
+    if deleted_by:
+        message["deleted_by"] = deleted_by
+    return commit(case, None, MessageDeletedAtSource, deleted_at, payload={"deleted_by": deleted_by},
+                  message=message)

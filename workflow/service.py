@@ -1,0 +1,146 @@
+"""One command = one atomic write of the case and its events (``cases.ports.CaseRepository``), then the
+tasks of the deadlines it started and the outbox's call for its events (``escalation.tasks.after_commit``).
+
+The staff API's commands (§8–§22), the system's replanning (``cases.replanning``), and intake's side of
+a message: opening its case (§6, §8, §10, §11) and the source's edits and deletions (``cases.message``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from cases.apply import Result
+from cases.documents import case_fields
+from cases.errors import Invalid, NotFound
+from cases.message import delete_at_source, edit_message
+from cases.model import Actor, Case
+from cases.ports import CaseRepository, Committed, SideDocument, Unchanged
+from cases.routing import detect
+from cases.transitions import authorize
+from deadlines.errors import CalendarError
+from deadlines.policy import SlaPolicy
+from escalation.tasks import after_commit
+from infra.clock import Clock
+from infra.tasks import TaskQueue
+
+log = logging.getLogger(__name__)
+
+Replan = Callable[[Case, datetime, SlaPolicy], Result | None]
+
+
+class BadBody(Exception):
+    """The request body does not fit the command (→ 422 with the field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class CaseService:
+    cases: CaseRepository
+    policy: Callable[[], SlaPolicy]
+    queue: TaskQueue
+    clock: Clock
+    base_url: str
+    agencies: Callable[[], set[str]]
+
+    # -- the staff API ------------------------------------------------------------------------------
+    def execute(self, case_id: str, actor: Actor, command: str, body: dict[str, Any]) -> Committed:
+        from cases.api_models import COMMANDS  # the staff API's models: not loaded by intake's cold start
+
+        spec = COMMANDS.get(command)
+        if spec is None:
+            raise NotFound(f"Нет такого действия: {command}. Доступны: {', '.join(sorted(COMMANDS))}.")
+        try:
+            parsed = spec.body.model_validate(body)
+        except ValidationError as err:
+            first = err.errors()[0]
+            raise BadBody(".".join(map(str, first["loc"])), _russian(first)) from err
+        self._check_references(command, parsed)
+        now, policy = self.clock(), self.policy()
+        committed = self.cases.execute(case_id, parsed.version,
+                                       lambda case: spec.run(case, actor, parsed, now, policy),
+                                       authorize=lambda case: authorize(command, case, actor))
+        self.after_commit(committed)
+        return committed
+
+    def _check_references(self, command: str, body: Any) -> None:
+        if command == "route":
+            unknown = sorted(set(body.agency_ids) - self.agencies())
+            if unknown:
+                raise Invalid(f"Неизвестный исполнительный орган: {', '.join(unknown)}.", code="unknown_agency")
+        if command == "link_repeat" and body.earlier_case_id and not self.cases.exists(body.earlier_case_id):
+            raise Invalid(f"Обращение {body.earlier_case_id} не найдено.", code="earlier_case_not_found")
+
+    # -- the system ---------------------------------------------------------------------------------
+    def replan(self, case_id: str, plan: Replan) -> Committed | None:
+        """A system command (``cases.replanning``); None when it had nothing to change."""
+        now, policy = self.clock(), self.policy()
+
+        def apply(case: Case) -> Result:
+            result = plan(case, now, policy)
+            if result is None:
+                raise Unchanged("nothing to replan")
+            return result
+
+        return self._system(case_id, apply)
+
+    # -- intake -------------------------------------------------------------------------------------
+    def open_case(self, document: dict[str, Any], case_id: str, detected_at: datetime,
+                  side: SideDocument | None = None) -> Committed | None:
+        """A new message's case (§6), with its §8/§10/§11 deadlines, in one write with `document` (the
+        message, the source...) and `side`; None if it exists. Its tasks are the caller's to start
+        (``after_commit``): intake schedules a batch's cases together. A deadline that cannot be computed
+        must not lose the message: the case is stored without deadlines and says why."""
+        try:
+            case, events = detect(case_id, detected_at, self.policy())
+        except CalendarError as err:
+            log.error("case %s stored without deadlines: %s", case_id, err)
+            case, events = detect(case_id, detected_at, None)
+            case = case.model_copy(update={"deadlines_error": str(err)})
+        if not self.cases.create(document, case, events, side):
+            return None
+        return Committed(case, events, case_fields(case, events))  # the fields as created
+
+    def edit_message(self, case_id: str, text: str, edited_at: datetime | None) -> Committed | None:
+        """The author edited the message (``MessageEdited``); None if the text is unchanged."""
+        now = self.clock()
+        return self._system(case_id, lambda case: edit_message(case, text, edited_at, now))
+
+    def delete_at_source(self, case_id: str, deleted_by: str | None) -> Committed | None:
+        """The message was deleted at the source (``MessageDeletedAtSource``); None if marked already.
+        ``NotFound`` when no case is known."""
+        now = self.clock()
+        return self._system(case_id, lambda case: delete_at_source(case, now, deleted_by))
+
+    # -- follow-up ----------------------------------------------------------------------------------
+    def after_commit(self, committed: Committed) -> None:
+        """The write's Cloud Tasks: its new deadlines', and the outbox's for its events."""
+        after_commit(self.queue, self.base_url, committed, self.clock())
+
+    def _system(self, case_id: str, apply: Callable[[Case], Result]) -> Committed | None:
+        try:
+            committed = self.cases.execute(case_id, None, apply)
+        except Unchanged:
+            return None
+        self.after_commit(committed)
+        return committed
+
+
+def _russian(error: Any) -> str:
+    field = ".".join(map(str, error["loc"])) or "тело запроса"
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        return f"Не заполнено обязательное поле «{field}»."
+    if kind == "extra_forbidden":
+        return f"Лишнее поле «{field}»."
+    return f"Поле «{field}» заполнено неверно: {error.get('msg', '')}."
+
