@@ -7,7 +7,10 @@ setup:
 run: setup
 	@.venv/bin/python -m devstack run
 
+# The import contracts (pyproject.toml, docs/architecture.md), then every test.
 test: setup
+	@.venv/bin/lint-imports --no-cache > .state/lint-imports.log || { cat .state/lint-imports.log; exit 1; }
+	@grep -E "^Contracts:" .state/lint-imports.log
 	@.venv/bin/python -m pytest -q
 
 # The tests that need no emulator (the domain, the engine, the parsers): seconds. A test that starts an

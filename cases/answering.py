@@ -99,9 +99,15 @@ def _check_turn(case: Case, intermediate: bool) -> None:
 
 
 def _review(case: Case, actor: Actor, now: datetime, **update: object) -> list[Draft]:
-    last = case.drafts[-1]
-    reviewed = last.model_copy(update={"reviewed_by": actor.uid, "reviewed_at": now, **update})
+    reviewed = _last_draft(case).model_copy(update={"reviewed_by": actor.uid, "reviewed_at": now, **update})
     return [*case.drafts[:-1], reviewed]
+
+
+def _last_draft(case: Case) -> Draft:
+    """The draft under review or approved; a case in such a state without one is refused, not a crash."""
+    if case.last_draft is None:
+        raise Invalid("У обращения нет проекта ответа.", code="no_draft")
+    return case.last_draft
 
 
 def approve(case: Case, actor: Actor, rating: int | None, now: datetime, planner: DuePlanner) -> Result:
@@ -151,7 +157,7 @@ def publish(case: Case, actor: Actor, url: str, now: datetime, planner: DuePlann
     final answer is due 7 working days later. The final answer meets ``final_answer``."""
     check("publish", case, actor)
     link = https_url(url, "url_invalid", "Укажите ссылку https:// на размещённый ответ.")
-    draft = case.drafts[-1]
+    draft = _last_draft(case)
     ledger = Ledger(case.deadlines, planner)
     ledger.meet(Stage.publish, aware(now))
     ledger.meet(Stage.answer, now)

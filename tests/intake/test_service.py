@@ -312,3 +312,17 @@ def test_a_slow_after_create_step_is_cut_at_the_budget_and_left_to_the_sweep(env
     assert elapsed < 2  # not 40 slow steps one after another
     time.sleep(0.2)
     assert len(done) < 40  # queued steps past the budget were cancelled: the sweep's part
+
+
+def test_edits_and_deletions_at_the_source_are_events_of_the_case(env: Env) -> None:
+    """The one writer: intake asks the workflow, which writes each change with an audit entry."""
+    env.vk(envelope(NewMessage(message(text="v1"), delivery_id="e1")))
+    env.vk(envelope(EditedMessage(message(text="v2"), edited_at=NOW, delivery_id="e2")))
+    env.vk(envelope(EditedMessage(message(text="v2"), delivery_id="e3")))  # the same text: no event
+    env.vk(envelope(DeletedMessage(Network.vk, "wall-7_1_r5", delivery_id="d1", deleted_by="-7")))
+    case_id = case_id_for("vk", "wall-7_1_r5")
+    trail = env.cases.events(case_id)
+    assert [(e["type"], e["version"], e["actor_uid"]) for e in trail] == [
+        ("CaseDetected", 1, "system"), ("MessageEdited", 2, "system"), ("MessageDeletedAtSource", 3, "system")]
+    assert trail[1]["payload"] == {"text": "v2", "previous_text": "v1", "edited_at": NOW}
+    assert trail[2]["payload"] == {"deleted_by": "-7"} and env.cases.docs[case_id]["version"] == 3

@@ -298,7 +298,7 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
 
 
 def test_the_client_vocabulary_is_generated_from_the_workflow(tmp_path: Path) -> None:
-    """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary.py and
+    """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary and
     cases/transitions.py: what node imports from it is exactly those (set-up runs it before bundling)."""
     import vocabulary
     from cases.transitions import TRANSITIONS

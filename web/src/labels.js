@@ -1,4 +1,4 @@
-// Russian labels and the transition table, generated from vocabulary.py and cases/transitions.py when the
+// Russian labels and the transition table, generated from vocabulary/ and cases/transitions.py when the
 // client is built (scripts/web_vocabulary.py, run by scripts/setup.sh): the client keeps no copy of its own.
 export {
   AGENCY_ROLES, COMMANDS, DEADLINE_STATE_LABELS, EVENT_LABELS, NETWORK_LABELS, REPLAN_REASONS, ROLE_LABELS,
