@@ -4,7 +4,6 @@ lifecycle from the monitoring webhook to a closed case with real Auth-emulator s
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
