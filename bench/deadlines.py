@@ -30,7 +30,7 @@ N_BTD = 2_000  # businesstimedelta and pandas are too slow for 100,000 within th
 N_PANDAS = 10_000
 ZONE = ZoneInfo("Europe/Samara")
 CAL = default_calendar()
-EXAMPLES = [  # DESIGN.md: detected, +60 working minutes, +2 working days, answer - 4 working hours
+EXAMPLES = [  # docs/deadlines.md: detected, +60 working minutes, +2 working days, answer - 4 working hours
     ("2023-02-22T16:30", "2023-02-27T09:30", "2023-02-28T16:30", "2023-02-28T11:30"),
     ("2023-02-25T11:00", "2023-02-27T10:00", "2023-02-28T18:00", "2023-02-28T14:00"),
     ("2023-02-27T13:30", "2023-02-27T15:00", "2023-03-01T13:00", "2023-03-01T09:00"),
@@ -154,7 +154,7 @@ def main() -> None:
                 their_us, their_results = timed(ops[name], moments[:count])
                 print(f"{'':<18} {rival:<30} {our_us:8.2f} {their_us:10.2f} {their_us / our_us:8.1f}x "
                       f"{100 * same(their_results, our_results):6.1f}%")
-    print(f"DESIGN.md examples exact: ours {examples_exact(mine)}; "
+    print(f"docs/deadlines.md examples exact: ours {examples_exact(mine)}; "
           f"businesstimedelta {examples_exact(businesstimedelta_ops())}; pandas {examples_exact(pandas_ops())}")
 
 

@@ -14,7 +14,7 @@ atomic write as any command:
 | pending, at or after warn_at          | warning | warned: ``DeadlineWarned`` (version + 1)      |
 | pending, at or after due              | due     | missed: ``DeadlineMissed`` (version + 1)      |
 
-Who answers for a deadline (DESIGN's "Notifications", §7): curator stages (§8 route, §12 review) the
+Who answers for a deadline (§7, docs/escalation.md): curator stages (§8 route, §12 review) the
 curators; an agency's stage the case's executor while the case is with that agency, else the agency's
 leads. A miss is told to them, the agency's leads and every curator. A stage of an agency not yet known
 (the case is not routed) falls to the curators. Pure: the staff come through a ``StaffDirectory``.

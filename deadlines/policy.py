@@ -1,4 +1,4 @@
-"""The SLA policy as data: one rule per stage of the case workflow (decree §8-§16, DESIGN.md table)."""
+"""The SLA policy as data: one rule per stage of the case workflow (decree §8-§16, docs/deadlines.md)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _rule(stage: Stage, amount: int, unit: Unit, calendar: CalendarRole, starts_
 
 
 def default_rules() -> tuple[SlaRule, ...]:
-    """DESIGN.md's table. Event names: what the case workflow records when the clock starts."""
+    """The regulation's table (docs/deadlines.md). Event names: what the case workflow records when the clock starts."""
     return (
         _rule(Stage.route, 1, "hours", "curator", "detected"),  # §8
         _rule(Stage.return_not_competent, 30, "minutes", "agency", "assigned"),  # §9
@@ -108,7 +108,7 @@ class SlaPolicy(BaseModel):
 
 
 def default_policy(calendar: Calendar | None = None) -> SlaPolicy:
-    """DESIGN.md's table over one calendar for curators and agencies (default: Europe/Samara)."""
+    """The regulation's table over one calendar for curators and agencies (default: Europe/Samara)."""
     cal = calendar if calendar is not None else default_calendar()
     return SlaPolicy(rules=default_rules(), curator_calendar=cal, agency_calendar=cal)
 

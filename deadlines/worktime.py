@@ -1,4 +1,4 @@
-"""Working-time arithmetic over a `Calendar` (DESIGN.md "Deadlines", decree §8-§16).
+"""Working-time arithmetic over a `Calendar` (decree §8-§16; the rules in docs/deadlines.md).
 
 All functions take and return timezone-aware datetimes; results are in the calendar's zone; an input
 with any UTC offset means the same instant; a naive input raises ValueError. Working intervals are
@@ -50,7 +50,7 @@ def subtract_working(cal: Calendar, t: datetime, minutes: float) -> datetime:
 def add_working_days(cal: Calendar, t: datetime, n: int, policy: DaysPolicy = "clock_time") -> datetime:
     """N working days from `t` (§10 answer, §15 final answer), N >= 1.
 
-    "clock_time" (DESIGN.md): inside working time on day D at clock time c, c on the N-th working day
+    "clock_time" (docs/deadlines.md): inside working time on day D at clock time c, c on the N-th working day
     after D, or the latest interval end before c if c is not working time that day. Outside working
     time, E = the end of the last working interval before `t` (on day D): if E ends D's work, the end of
     work of the N-th working day after D, otherwise E's clock time on that day as above.
@@ -170,7 +170,7 @@ def _last_interval(span: Span, day: int) -> int:
 
 
 def _clock_on(span: Span, day: int, clock: int) -> int:
-    """Clock time `clock` on working day `day`, or the latest interval end before it (DESIGN.md)."""
+    """Clock time `clock` on working day `day`, or the latest interval end before it (docs/deadlines.md)."""
     last = _last_interval(span, day)
     latest_end = span.day_first[day] - 1  # the previous working day's end of work
     for k in range(span.day_first[day], last + 1):

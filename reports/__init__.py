@@ -1,1 +1,1 @@
-"""Monthly reports (DESIGN.md, "Reports"): timeliness, quality and dynamics. Not built yet: a later issue."""
+"""Monthly reports (§21): timeliness, quality and dynamics. Not built yet: a later issue."""

@@ -2,7 +2,7 @@
 
 The case is detected on Thursday 2026-12-10 at 10:00 Izhevsk time (Europe/Samara, default calendar:
 Mon–Fri 09:00–13:00, 14:00–18:00), so: route by 11:00 (§8), answer by Mon 14.12 10:00 (§10), draft by
-Fri 11.12 15:00 (§11: 4 working hours before the answer deadline). §8 and §10–§11 also check DESIGN.md's
+Fri 11.12 15:00 (§11: 4 working hours before the answer deadline). §8 and §10–§11 also check docs/deadlines.md's
 first example: detected Wed 2023-02-22 16:30 (a shortened pre-holiday day) → route by Mon 27.02 09:30,
 answer by Tue 28.02 16:30, draft by Tue 28.02 11:30.
 """
@@ -24,7 +24,7 @@ DESIGN_CASE = "vk-design-example"
 
 
 def design_example(world: World) -> dict[str, dict[str, object]]:
-    """DESIGN.md: detected Wed 2023-02-22 16:30 +04:00; 23.02 a holiday, 24.02 a transferred day off."""
+    """docs/deadlines.md's first example: detected Wed 2023-02-22 16:30 +04:00; 23.02 a holiday, 24.02 a transferred day off."""
     world.detect(DESIGN_CASE, datetime(2023, 2, 22, 16, 30, tzinfo=PLUS4))
     return dict(world.case(DESIGN_CASE)["deadlines"])
 

@@ -1,4 +1,4 @@
-"""DESIGN.md's worked examples, exactly (default calendar, 2023)."""
+"""The worked examples of docs/deadlines.md, exactly (default calendar, 2023)."""
 
 from __future__ import annotations
 

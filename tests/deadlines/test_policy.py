@@ -1,4 +1,4 @@
-"""The SLA policy as data: DESIGN.md's table, warnings, and the settings/sla document."""
+"""The SLA policy as data: the regulation's table (docs/deadlines.md), warnings, and the settings/sla document."""
 
 from __future__ import annotations
 
