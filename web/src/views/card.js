@@ -1,7 +1,7 @@
 // The case card: the message, the deadlines, the audit trail and the actions the person may take now.
 // The app feeds it live snapshots (update / updateEvents); an open action form survives them.
 import { h } from '../dom.js';
-import { formatSamara } from '../format.js';
+import { formatSamara, truncate } from '../format.js';
 import {
   DEADLINE_STATE_LABELS, EVENT_LABELS, NETWORK_LABELS, REPLAN_REASONS, ROLE_LABELS, STAGE_LABELS, STATE_LABELS,
   provisionalHint,
@@ -179,6 +179,8 @@ export class CaseCard {
     if (p.agency_ids) parts.push(`органы: ${p.agency_ids.map((id) => this.agencyName(id)).join(' → ')}`);
     if (p.reason) parts.push(`основание: ${REPLAN_REASONS[p.reason] || p.reason}`);
     if (p.changes) parts.push(...p.changes.map(changeText));
+    if (p.stage && p.due) parts.push(`${STAGE_LABELS[p.stage] || p.stage}: срок ${formatSamara(p.due)}`);
+    if (p.previous_text !== undefined) parts.push(`прежний текст: «${truncate(p.previous_text, 120)}»`);
     if (p.comment) parts.push(`замечания: ${p.comment}`);
     if (p.rating) parts.push(`оценка: ${p.rating}`);
     if (p.url) parts.push(`ссылка: ${p.url}`);
