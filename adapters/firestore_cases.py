@@ -11,20 +11,18 @@ outage is a prompt ``StoreUnavailable`` (503 and a retry by the sender).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import grpc
 from google.api_core import exceptions as gexc
-from google.api_core.retry import Retry, if_exception_type
 
 from cases.documents import EVENTS, all_scheduled, command_write, created_document, event_doc, event_id
 from cases.errors import NotFound
 from cases.events import CaseEvent
 from cases.model import Case
 from cases.ports import Apply, Authorize, CaseRepository, Committed, SideDocument, StoreUnavailable
+from infra.firestore import bounded, outages_as
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot
@@ -32,16 +30,9 @@ if TYPE_CHECKING:
 CASES = "cases"
 ATTEMPTS = 8  # a case written by someone else meanwhile: read again and decide again
 
-_TRANSIENT = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.InternalServerError, gexc.Aborted,
-              gexc.Unknown, gexc.ResourceExhausted, gexc.RetryError, grpc.RpcError)
 
-
-@contextlib.contextmanager
-def firestore_errors() -> Iterator[None]:
-    try:
-        yield
-    except _TRANSIENT as exc:
-        raise StoreUnavailable(f"firestore: {type(exc).__name__}: {exc}") from exc
+def firestore_errors() -> Any:
+    return outages_as(StoreUnavailable)
 
 
 class FirestoreCases(CaseRepository):
@@ -50,10 +41,7 @@ class FirestoreCases(CaseRepository):
         self._timeout_s = timeout_s
 
     def _rpc(self) -> dict[str, Any]:
-        retry = Retry(predicate=if_exception_type(gexc.ServiceUnavailable, gexc.DeadlineExceeded,
-                                                  gexc.InternalServerError, gexc.ResourceExhausted),
-                      initial=0.05, maximum=1.0, multiplier=2.0, timeout=self._timeout_s)
-        return {"retry": retry, "timeout": self._timeout_s}
+        return bounded(self._timeout_s)
 
     def _ref(self, case_id: str) -> DocumentReference:
         return self._client().collection(CASES).document(case_id)

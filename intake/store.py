@@ -9,14 +9,12 @@ deadline, and every way Firestore can fail to answer becomes ``StoreUnavailable`
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-import grpc
 from google.api_core import exceptions as gexc
-from google.api_core.retry import Retry, if_exception_type
 
+from infra.firestore import bounded, outages_as
 from intake.documents import Delivery
 from intake.errors import StoreUnavailable
 
@@ -24,9 +22,6 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client
 
 DELIVERIES = "intake_deliveries"
-
-_TRANSIENT = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.InternalServerError, gexc.Aborted,
-              gexc.Unknown, gexc.ResourceExhausted, gexc.RetryError, grpc.RpcError)
 
 
 class IntakeStore(Protocol):
@@ -37,12 +32,9 @@ class IntakeStore(Protocol):
         """Mark it handled (once: a second mark changes nothing)."""
 
 
-@contextlib.contextmanager
-def firestore_errors() -> Iterator[None]:
-    try:
-        yield
-    except _TRANSIENT as exc:
-        raise StoreUnavailable(f"firestore: {type(exc).__name__}: {exc}") from exc
+def firestore_errors() -> Any:
+    """Firestore's outages as intake's ``StoreUnavailable`` (503, the sender retries)."""
+    return outages_as(StoreUnavailable)
 
 
 class FirestoreIntakeStore:
@@ -50,19 +42,13 @@ class FirestoreIntakeStore:
         self._client = client  # a getter: tests may point the process at another emulator
         self._timeout_s = timeout_s
 
-    def _rpc(self) -> dict[str, Any]:
-        retry = Retry(predicate=if_exception_type(gexc.ServiceUnavailable, gexc.DeadlineExceeded,
-                                                  gexc.InternalServerError, gexc.ResourceExhausted),
-                      initial=0.05, maximum=1.0, multiplier=2.0, timeout=self._timeout_s)
-        return {"retry": retry, "timeout": self._timeout_s}
-
     def seen(self, delivery: Delivery) -> bool:
         with firestore_errors():
-            return bool(self._client().collection(DELIVERIES).document(delivery.id).get(**self._rpc()).exists)
+            return bool(self._client().collection(DELIVERIES).document(delivery.id).get(**bounded(self._timeout_s)).exists)
 
     def remember(self, delivery: Delivery) -> None:
         with firestore_errors():
             try:
-                self._client().collection(DELIVERIES).document(delivery.id).create(delivery.doc, **self._rpc())
+                self._client().collection(DELIVERIES).document(delivery.id).create(delivery.doc, **bounded(self._timeout_s))
             except gexc.AlreadyExists:
                 pass
