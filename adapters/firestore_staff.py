@@ -1,12 +1,17 @@
 """The staff directory on Firestore (``cases.ports.StaffDirectory``): ``staff/{uid}`` mirrors each
-person's claims (role, agency); people marked ``active: false`` are left out."""
+person's claims (role, agency) and holds their e-mail and notification choice; people marked
+``active: false`` are left out. A person read is kept a minute (staff change rarely; an event may name
+several people)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from cases.ports import StoreUnavailable
+from cases.ports import NotifyBy, Person, StoreUnavailable
+
+PERSON_TTL_S = 60.0
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -16,6 +21,7 @@ class FirestoreStaff:
     def __init__(self, client: Callable[[], Client], timeout_s: float = 5.0) -> None:
         self._client = client
         self._timeout_s = timeout_s
+        self._people: dict[str, tuple[float, Person | None]] = {}
 
     def curators(self) -> list[str]:
         return self._with("curator")
@@ -25,6 +31,26 @@ class FirestoreStaff:
 
     def admins(self) -> list[str]:
         return self._with("admin")
+
+    def executors(self, agency_id: str) -> list[str]:
+        return self._with("executor", agency_id)
+
+    def supervisors(self) -> list[str]:
+        return self._with("supervisor")
+
+    def person(self, uid: str) -> Person | None:
+        from google.api_core import exceptions
+
+        cached = self._people.get(uid)
+        if cached is not None and time.monotonic() - cached[0] < PERSON_TTL_S:
+            return cached[1]
+        try:
+            snap = self._client().collection("staff").document(uid).get(timeout=self._timeout_s)
+        except (exceptions.GoogleAPICallError, exceptions.RetryError) as err:
+            raise StoreUnavailable(f"firestore: staff: {err}") from err
+        found = person_from(uid, snap.to_dict()) if snap.exists else None
+        self._people[uid] = (time.monotonic(), found)
+        return found
 
     def _with(self, role: str, agency_id: str | None = None) -> list[str]:
         from google.api_core import exceptions
@@ -38,3 +64,12 @@ class FirestoreStaff:
         except (exceptions.GoogleAPICallError, exceptions.RetryError) as err:
             raise StoreUnavailable(f"firestore: staff: {err}") from err
         return sorted(doc.id for doc in docs if (doc.to_dict() or {}).get("active", True) is not False)
+
+
+def person_from(uid: str, doc: dict[str, Any] | None) -> Person | None:
+    if not doc or doc.get("active", True) is False:
+        return None
+    chosen = doc.get("notify_by")
+    notify_by: NotifyBy = chosen if chosen in ("email", "digest", "inapp") else "email"
+    return Person(uid=uid, email=str(doc.get("email") or ""), name=str(doc.get("name") or ""),
+                  role=str(doc.get("role") or ""), agency_id=doc.get("agency_id"), notify_by=notify_by)

@@ -135,12 +135,13 @@ def lifecycle(client: Any, queue: CountingQueue, counter: Counting) -> dict[str,
 def outbox(repo: Any, case_id: str, counter: Counting) -> dict[str, int]:
     """What the outbox's tasks cost once they run: every event of the lifecycle dispatched (no handler of
     these events writes anything; warnings and misses would add their notifications)."""
+    from cases.memory import InMemoryStaff
     from notify.inbox import InMemoryInbox
     from outbox.dispatch import dispatch
     from outbox.registry import Ports
 
     counter.counts.clear()
-    events = dispatch(repo, case_id, Ports(inbox=InMemoryInbox()))
+    events = dispatch(repo, case_id, Ports(inbox=InMemoryInbox(), staff=InMemoryStaff(), cases=repo))
     return {"events": events, "reads": counter.counts["reads"], "writes": counter.counts["writes"]}
 
 

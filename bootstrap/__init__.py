@@ -18,8 +18,12 @@ if TYPE_CHECKING:
     from cases.ports import CaseRepository, StaffDirectory
     from deadlines.policy import SlaPolicy
     from infra.clock import Clock
+    from infra.settings import Settings
     from infra.tasks import TaskQueue
     from intake.service import IntakeService
+    from notify.delivery import Mailer
+    from notify.preferences import Notifications
+    from notify.sender import Transport
     from outbox.registry import Ports
     from workflow.service import CaseService
 
@@ -42,10 +46,10 @@ def _part(name: str, build: Callable[[], T]) -> T:
 
 def override(**parts: Any) -> None:
     """Serve these parts instead of the built ones (``clock``, ``queue``, ``policy``, ``cases``, ``staff``,
-    ``ports``, ``base_url``); the services built on them are rebuilt."""
+    ``ports``, ``mailer``, ``smtp``, ``base_url``); the services built on them are rebuilt."""
     with _lock:
         _overrides.update(parts)
-        for derived in ("case_service", "intake_service"):
+        for derived in ("case_service", "intake_service", "ports", "mailer"):
             _parts.pop(derived, None)
 
 
@@ -62,6 +66,12 @@ def reset() -> None:
 
 
 # -- the parts ------------------------------------------------------------------------------------------
+def settings() -> Settings:
+    from infra.settings import get_settings
+
+    return get_settings()
+
+
 def clock() -> Clock:
     from infra.clock import system_clock
 
@@ -115,14 +125,62 @@ def policy() -> Callable[[], SlaPolicy]:
 
 
 def ports() -> Ports:
+    """What the outbox's handlers use: the in-app inbox, the staff, the cases (read), agency names, and
+    the mailer when e-mail is on (``OTKLIK_SMTP_HOST``)."""
+
     def build() -> Ports:
         from infra.firestore import firestore_client
         from notify.inbox import FirestoreInbox
         from outbox.registry import Ports
 
-        return Ports(inbox=FirestoreInbox(firestore_client), zone=zone())
+        return Ports(inbox=FirestoreInbox(firestore_client), staff=staff(), cases=cases(),
+                     agencies=_part("agency_names", lambda: ttl_cached(_load_agency_names)), mailer=mailer(),
+                     zone=zone())
 
     return _part("ports", build)
+
+
+def mailer() -> Mailer | None:
+    def build() -> Mailer | None:
+        from infra.firestore import firestore_client
+        from infra.settings import get_settings
+        from notify.delivery import Calendars, Mailer
+        from notify.mail import FirestoreMail
+
+        settings = get_settings()
+        if not settings.smtp_host:
+            return None
+
+        def calendars() -> Calendars:
+            sla = policy()()
+            return Calendars(curators=sla.curator_calendar, agencies=sla.agency_calendar)
+
+        return Mailer(store=FirestoreMail(firestore_client), queue=queue(), base_url=base_url(),
+                      web_url=settings.web_url or base_url(), calendars=calendars)
+
+    return _part("mailer", build)
+
+
+def smtp() -> Transport:
+    def build() -> Transport:
+        from infra.settings import get_settings
+        from notify.sender import SmtpSettings, SmtpTransport
+
+        s = get_settings()
+        return SmtpTransport(SmtpSettings(s.smtp_host, s.smtp_port, s.smtp_security, s.smtp_user, s.smtp_password,
+                                          s.mail_from))
+
+    return _part("smtp", build)
+
+
+def notifications() -> Notifications:
+    def build() -> Notifications:
+        from infra.firestore import firestore_client
+        from notify.preferences import FirestoreNotifications
+
+        return FirestoreNotifications(firestore_client)
+
+    return _part("notifications", build)
 
 
 def case_service() -> CaseService:
@@ -186,6 +244,13 @@ def _load_policy() -> SlaPolicy:
     from deadlines.settings import policy_from_settings  # only when there is a document to read
 
     return policy_from_settings(document, base=calendar)
+
+
+def _load_agency_names() -> dict[str, str]:
+    from infra.firestore import firestore_client
+
+    return {doc.id: str((doc.to_dict() or {}).get("short_name") or (doc.to_dict() or {}).get("name") or doc.id)
+            for doc in firestore_client().collection("agencies").stream(timeout=10)}
 
 
 def _load_agencies() -> set[str]:

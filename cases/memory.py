@@ -20,6 +20,7 @@ from cases.ports import (
     Authorize,
     CaseRepository,
     Committed,
+    Person,
     SideDocument,
     StoreUnavailable,
 )
@@ -139,15 +140,31 @@ class InMemoryCases(CaseRepository):
 
 @dataclass
 class InMemoryStaff:
-    """A ``StaffDirectory``: uid -> (role, agency), all active."""
+    """A ``StaffDirectory``: uid -> (role, agency) or a ``Person``, all active."""
 
-    people: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    people: dict[str, tuple[str, str | None] | Person] = field(default_factory=dict)
+
+    def _all(self) -> list[Person]:
+        return [p if isinstance(p, Person) else Person(uid, f"{uid}@example.ru", uid, p[0], p[1])
+                for uid, p in sorted(self.people.items())]
+
+    def _with(self, role: str, agency_id: str | None = None) -> list[str]:
+        return [p.uid for p in self._all() if p.role == role and (agency_id is None or p.agency_id == agency_id)]
 
     def curators(self) -> list[str]:
-        return sorted(u for u, (role, _) in self.people.items() if role == "curator")
+        return self._with("curator")
 
     def leads(self, agency_id: str) -> list[str]:
-        return sorted(u for u, (role, agency) in self.people.items() if role == "agency_lead" and agency == agency_id)
+        return self._with("agency_lead", agency_id)
+
+    def executors(self, agency_id: str) -> list[str]:
+        return self._with("executor", agency_id)
+
+    def supervisors(self) -> list[str]:
+        return self._with("supervisor")
 
     def admins(self) -> list[str]:
-        return sorted(u for u, (role, _) in self.people.items() if role == "admin")
+        return self._with("admin")
+
+    def person(self, uid: str) -> Person | None:
+        return next((p for p in self._all() if p.uid == uid), None)

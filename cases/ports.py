@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from cases.errors import DomainError
 from cases.events import CaseEvent
@@ -133,6 +133,22 @@ class CaseRepository(ABC):
         """Cases with an event the outbox has not dispatched."""
 
 
+NotifyBy = Literal["email", "digest", "inapp"]
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member of staff as the notifications need them; ``notify_by`` is their own choice: every
+    notification by e-mail too (the default), a daily digest, or in the web client only."""
+
+    uid: str
+    email: str = ""
+    name: str = ""
+    role: str = ""
+    agency_id: str | None = None
+    notify_by: NotifyBy = "email"
+
+
 class StaffDirectory(Protocol):
     """Who works here: the active staff by role (``staff/{uid}`` mirrors the identity's claims)."""
 
@@ -140,4 +156,12 @@ class StaffDirectory(Protocol):
 
     def leads(self, agency_id: str) -> list[str]: ...
 
+    def executors(self, agency_id: str) -> list[str]: ...
+
+    def supervisors(self) -> list[str]: ...
+
     def admins(self) -> list[str]: ...
+
+    def person(self, uid: str) -> Person | None:
+        """The active person with this uid, or None."""
+        ...

@@ -12,6 +12,7 @@ from deadlines.worktime import DaysPolicy, add_working, add_working_days, subtra
 from vocabulary import Stage
 
 Unit = Literal["minutes", "hours", "working_days"]
+SHORT_STAGE_WARNING = 15  # working minutes: the warning of a stage of an hour or less
 CalendarRole = Literal["curator", "agency"]
 
 
@@ -26,6 +27,15 @@ class SlaRule(BaseModel):
     calendar: CalendarRole
     starts_at: str = Field(min_length=1)
     before: bool = False
+    # Working minutes before the deadline to warn the responsible person; unset: the policy's
+    # ``warning_minutes_before``, or ``SHORT_STAGE_WARNING`` for a stage of an hour or less.
+    warn_before: PositiveInt | None = None
+
+    @property
+    def short(self) -> bool:
+        """An hour or less of working time (§8, §9, §12, §14)."""
+        return self.unit != "working_days" and not self.before and self.amount * (
+            60 if self.unit == "hours" else 1) <= 60
 
     @model_validator(mode="after")
     def _before_needs_time(self) -> SlaRule:
@@ -100,11 +110,14 @@ class SlaPolicy(BaseModel):
         return self.calendar_for(stage).provisional_years(*moments)
 
     def warning_at(self, stage: Stage | str, due: datetime) -> datetime:
-        """When to warn: `warning_minutes_before` working minutes before `due`, on the stage's calendar.
+        """When to warn, on the stage's calendar: the rule's own ``warn_before``, else 15 working minutes
+        before a stage of an hour or less, else ``warning_minutes_before`` (an hour).
 
-        May fall before the stage started (a short stage); the caller decides whether to skip it.
+        May fall before the stage started; the caller then warns not at all.
         """
-        return subtract_working(self.calendar_for(stage), due, self.warning_minutes_before)
+        rule = self.rule(stage)
+        minutes = rule.warn_before or (SHORT_STAGE_WARNING if rule.short else self.warning_minutes_before)
+        return subtract_working(self.calendar_for(stage), due, minutes)
 
 
 def default_policy(calendar: Calendar | None = None) -> SlaPolicy:

@@ -82,6 +82,12 @@ def is_working_time(cal: Calendar, t: datetime) -> bool:
     return _run(cal, _to_us(t), _inside, 0) == 1
 
 
+def next_working_time(cal: Calendar, t: datetime) -> datetime:
+    """`t` itself if it is working time, else the start of the next working interval (when a non-urgent
+    message to someone may go out)."""
+    return _from_us(cal, _run(cal, _to_us(t), _next_start, 0))
+
+
 def _to_us(t: datetime) -> int:
     if not isinstance(t, datetime):
         raise TypeError(f"expected a datetime, got {type(t).__name__}")
@@ -143,6 +149,15 @@ def _subtract(span: Span, us: int, amount: int) -> int:
 def _inside(span: Span, us: int, _: int) -> int:
     i = bisect_right(span.starts, us) - 1
     return int(i >= 0 and us < span.ends[i])
+
+
+def _next_start(span: Span, us: int, _: int) -> int:
+    i = bisect_right(span.starts, us) - 1
+    if i >= 0 and us < span.ends[i]:
+        return us
+    if i + 1 >= len(span.starts):
+        raise _Reach(forward=True)
+    return span.starts[i + 1]
 
 
 def _days_clock_time(span: Span, us: int, n: int) -> int:

@@ -59,6 +59,7 @@ def _print_where(stack: Stack, summary: dict[str, object]) -> None:
         f"    intake                  {stack.base_url}/intake/monitoring | /intake/vk | /intake/telegram",
         f"  Firestore emulator        127.0.0.1:{p.firestore}   (project {stack.project_id})",
         f"  Cloud Tasks emulator      127.0.0.1:{p.tasks}   queue {stack.queue_path}",
+        f"  SMTP server (e-mail)      127.0.0.1:{p.smtp}   every message kept in the Maildir {stack.maildir}",
     ]
     if stack.with_auth:
         lines.append(f"  Firebase Auth emulator    127.0.0.1:{p.auth}")

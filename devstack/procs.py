@@ -156,6 +156,13 @@ def auth_emulator(port: int, project_id: str, workdir: Path, log_path: Path | No
     return svc
 
 
+def smtp_server(port: int, maildir: Path, log_path: Path | None = None) -> Service:
+    """A loopback SMTP server keeping every message in `maildir` (``devstack.smtp``)."""
+    argv = [str(ROOT / ".venv" / "bin" / "python"), "-m", "devstack.smtp", "--port", str(port), "--maildir",
+            str(maildir)]
+    return Service("SMTP server", argv, port, lambda: tcp_open(port), log_path=log_path)
+
+
 def functions_server(port: int, env: dict[str, str], log_path: Path | None = None) -> Service:
     """Every function of functions/ behind one base URL (the local router target)."""
     exe = ROOT / ".venv" / "bin" / "functions-framework"

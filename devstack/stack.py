@@ -21,6 +21,7 @@ class Ports:
     firestore: int = 8080
     tasks: int = 8123
     auth: int = 9099
+    smtp: int = 1025
 
     @classmethod
     def from_env(cls) -> Ports:
@@ -31,15 +32,21 @@ class Ports:
             return int(raw)
 
         return cls(port("OTKLIK_PORT", 8000), port("OTKLIK_FIRESTORE_PORT", 8080),
-                   port("OTKLIK_TASKS_PORT", 8123), port("OTKLIK_AUTH_PORT", 9099))
+                   port("OTKLIK_TASKS_PORT", 8123), port("OTKLIK_AUTH_PORT", 9099), port("OTKLIK_SMTP_PORT", 1025))
 
     @classmethod
     def free(cls) -> Ports:
-        return cls(procs.free_port(), procs.free_port(), procs.free_port(), procs.free_port())
+        """Five different free ports (the system may hand the same free port out twice in a row)."""
+        ports: list[int] = []
+        while len(ports) < 5:
+            port = procs.free_port()
+            if port not in ports:
+                ports.append(port)
+        return cls(*ports)
 
     def taken(self) -> list[str]:
         named = {"OTKLIK_PORT (functions)": self.functions, "OTKLIK_FIRESTORE_PORT": self.firestore,
-                 "OTKLIK_TASKS_PORT": self.tasks, "OTKLIK_AUTH_PORT": self.auth}
+                 "OTKLIK_TASKS_PORT": self.tasks, "OTKLIK_AUTH_PORT": self.auth, "OTKLIK_SMTP_PORT": self.smtp}
         return [f"{name}={port}" for name, port in named.items() if not procs.port_is_free(port)]
 
 
@@ -59,6 +66,11 @@ class Stack:
         return f"http://127.0.0.1:{self.ports.functions}"
 
     @property
+    def maildir(self) -> Path:
+        """Every message the local SMTP server got (``mailbox.Maildir``)."""
+        return self.state_dir / "mail"
+
+    @property
     def queue_path(self) -> str:
         return f"projects/{self.project_id}/locations/{self.location}/queues/{self.queue}"
 
@@ -75,6 +87,10 @@ class Stack:
             "OTKLIK_BASE_URL": self.base_url,
             "OTKLIK_TASK_SECRET": self.task_secret,
             "OTKLIK_ENV": "development",
+            "OTKLIK_SMTP_HOST": "127.0.0.1",
+            "OTKLIK_SMTP_PORT": str(self.ports.smtp),
+            "OTKLIK_SMTP_SECURITY": "none",
+            "OTKLIK_MAIL_FROM": "Отклик <noreply@otklik.demo>",
         }
         if self.with_auth:
             env["FIREBASE_AUTH_EMULATOR_HOST"] = f"127.0.0.1:{self.ports.auth}"
@@ -91,6 +107,7 @@ class Stack:
         plan = [
             procs.firestore_emulator(self.ports.firestore, ROOT / "firestore.rules", logs / "firestore.log"),
             procs.tasks_emulator(self.ports.tasks, self.queue_path, logs / "tasks.log"),
+            procs.smtp_server(self.ports.smtp, self.maildir, logs / "smtp.log"),
         ]
         if self.with_auth:
             plan.append(procs.auth_emulator(self.ports.auth, self.project_id, logs / "auth", logs / "auth.log"))

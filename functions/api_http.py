@@ -3,7 +3,9 @@
 POST /api/cases/<id>/<command>   one endpoint per command of the decree (body: JSON with ``version``)
 GET  /api/cases/<id>             the case, for whoever may see it
 GET  /api/cases/<id>/events      its audit trail (§20), in order
-GET  /api/me                     who the token says you are
+GET  /api/me                     who the token says you are (and how they chose to be notified)
+POST /api/me/notify              {"notify_by": "email" | "digest" | "inapp"}
+POST /api/notifications/<id>/read, POST /api/notifications/read-all   one's own notifications read
 GET  /api/openapi.json           this API's OpenAPI document
 """
 
@@ -65,6 +67,9 @@ def _allowed_method(parts: list[str]) -> str | None:
     """The one method an address takes, or None for no such address."""
     if parts in (["openapi.json"], ["me"]):
         return "GET"
+    if parts in (["me", "notify"], ["notifications", "read-all"]) or (
+            len(parts) == 3 and parts[0] == "notifications" and parts[2] == "read"):
+        return "POST"
     if len(parts) == 2 and parts[0] == "cases":
         return "GET"
     if len(parts) == 3 and parts[0] == "cases":
@@ -86,10 +91,36 @@ def _dispatch(request: Request, parts: list[str]) -> Response:
         return _json(200, build())
     actor = _actor(request)
     if parts == ["me"]:
-        return _json(200, actor.model_dump())
+        return _json(200, {**actor.model_dump(), "notify_by": _notify_by(actor.uid)})
+    if parts[0] in ("me", "notifications"):
+        return _notifications(request, actor, parts)
     if method == "POST":
         return _command(request, actor, parts[1], parts[2])
     return _read(actor, parts[1], events=len(parts) == 3)
+
+
+def _notify_by(uid: str) -> str:
+    import bootstrap
+
+    person = bootstrap.staff().person(uid)
+    return person.notify_by if person else "email"
+
+
+def _notifications(request: Request, actor: Any, parts: list[str]) -> Response:
+    """A person's own notifications: mark one or all read; choose how to be told."""
+    import bootstrap
+
+    store = bootstrap.notifications()
+    if parts == ["me", "notify"]:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _error(400, "bad_json", "Тело запроса должно быть объектом JSON.")
+        store.set_notify_by(actor.uid, body.get("notify_by"))
+        return _json(200, {"uid": actor.uid, "notify_by": body["notify_by"]})
+    if parts == ["notifications", "read-all"]:
+        return _json(200, {"marked": store.mark_all_read(actor.uid)})
+    store.mark_read(actor.uid, parts[1])
+    return _json(200, {"id": parts[1], "read": True})
 
 
 def _actor(request: Request) -> Any:

@@ -20,7 +20,9 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/intake/telegram": ("functions.intake_http", "telegram"),
     "/tasks/deadline": ("functions.tasks_http", "deadline"),
     "/tasks/events": ("functions.tasks_http", "events"),
+    "/tasks/mail": ("functions.tasks_http", "mail"),
     "/scheduler/sweep": ("functions.scheduler_http", "sweep"),
+    "/scheduler/digest": ("functions.scheduler_http", "digest"),
     "/api": ("functions.api_http", "api"),
     "/web": ("functions.web_http", "web"),
 }
@@ -53,6 +55,16 @@ def tasks_deadline(request: Request) -> Any:
 @functions_framework.http
 def tasks_events(request: Request) -> Any:
     return _handler(*ROUTES["/tasks/events"])(request)
+
+
+@functions_framework.http
+def tasks_mail(request: Request) -> Any:
+    return _handler(*ROUTES["/tasks/mail"])(request)
+
+
+@functions_framework.http
+def scheduler_digest(request: Request) -> Any:
+    return _handler(*ROUTES["/scheduler/digest"])(request)
 
 
 @functions_framework.http

@@ -2,8 +2,8 @@
 
 One pass: the deadlines' backstop and the outbox's (``escalation.sweep``), the production calendar's
 upkeep on the cases (``escalation.upkeep``: provisional deadlines recomputed once their year is
-published, cases without deadlines repaired), and the admins' daily warning before the calendar runs
-out (``notify.calendar_warning``).
+published, cases without deadlines repaired), mail whose task was lost, and the admins' daily warning
+before the calendar runs out (``notify.calendar_warning``). POST /scheduler/digest: the daily digests.
 """
 
 from __future__ import annotations
@@ -19,6 +19,52 @@ from functions.tasks_http import OUTAGES, authenticate, error_response, unavaila
 log = logging.getLogger(__name__)
 
 SWEEP_PATH = "/scheduler/sweep"
+DIGEST_PATH = "/scheduler/digest"
+MAIL_BATCH = 50
+
+
+def _refused(request: Request, path: str) -> Any | None:
+    """The scheduler's calls are POSTs with the scheduler's OIDC token: anything else is answered here."""
+    if request.method != "POST":
+        return error_response(405, "method_not_allowed", "Только POST.")
+    return authenticate(request, path)
+
+
+def send_due_mail(now: Any) -> dict[str, int]:
+    """Mail whose task was lost, or whose send stalled: sent now (a few per run)."""
+    import bootstrap
+    from notify.delivery import schedule_mail
+    from notify.sender import send_mail
+
+    mailer = bootstrap.mailer()
+    if mailer is None:
+        return {}
+    counts: dict[str, int] = {}
+    for mail_id in mailer.store.due(now, MAIL_BATCH):
+        outcome, detail = send_mail(mailer.store, bootstrap.smtp(), mail_id, now, bootstrap.settings().mail_from)
+        if outcome == "retry":
+            schedule_mail(mailer.queue, mailer.base_url, mail_id, detail, outcome, detail.isoformat())
+        counts[f"mail_{outcome}"] = counts.get(f"mail_{outcome}", 0) + 1
+    return counts
+
+
+def digest(request: Request) -> Any:
+    """POST /scheduler/digest (Cloud Scheduler, working days at 09:00 Izhevsk time): the daily digests."""
+    import bootstrap
+    from notify.digest import send_digests
+
+    refused = _refused(request, DIGEST_PATH)
+    if refused is not None:
+        return refused
+    mailer = bootstrap.mailer()
+    if mailer is None:
+        return jsonify(status="ok", digests=0), 200
+    try:
+        created = send_digests(mailer, bootstrap.clock()(), bootstrap.zone())
+    except OUTAGES as err:
+        log.warning("digest: store unavailable, the next run retries: %s", err)
+        return unavailable()
+    return jsonify(status="ok", digests=len(created)), 200
 
 
 def sweep(request: Request) -> Any:
@@ -28,17 +74,16 @@ def sweep(request: Request) -> Any:
     from notify.calendar_warning import warn_admins
     from outbox.dispatch import dispatch
 
-    if request.method != "POST":
-        return error_response(405, "method_not_allowed", "Только POST.")
-    denied = authenticate(request, SWEEP_PATH)
-    if denied is not None:
-        return denied
+    refused = _refused(request, SWEEP_PATH)
+    if refused is not None:
+        return refused
     repo, service = bootstrap.cases(), bootstrap.case_service()
     try:
         now = bootstrap.clock()()
         counts = run_sweep(repo, bootstrap.staff(), bootstrap.queue(), now, bootstrap.base_url(),
                            dispatch=partial(dispatch, repo, ports=bootstrap.ports()))
         counts.update(calendar_upkeep(service))
+        counts.update(send_due_mail(now))
         warned = warn_admins(bootstrap.staff(), bootstrap.ports().inbox, now, service.policy().agency_calendar)
         if warned:
             counts["calendar_warnings"] = len(warned)

@@ -1,5 +1,5 @@
-"""The Cloud Tasks targets: ``POST /tasks/deadline`` (a deadline's wake-up) and ``POST /tasks/events`` (the
-outbox's call after a write). Authenticate the caller, parse the task, call one service.
+"""The Cloud Tasks targets: ``POST /tasks/deadline`` (a deadline's wake-up), ``POST /tasks/events`` (the
+outbox's call after a write) and ``POST /tasks/mail`` (send one mail). Authenticate the caller, parse the task, call one service.
 
 Status codes tell Cloud Tasks what to do: 2xx done (including "nothing to do"), 5xx retry later
 (Firestore or Cloud Tasks unavailable), 4xx a task we cannot read or a caller we do not trust.
@@ -64,6 +64,36 @@ def events(request: Request) -> Any:
         log.warning("events of case %s: store unavailable, Cloud Tasks will retry: %s", task.case_id, err)
         return unavailable()
     return jsonify(case_id=task.case_id, dispatched=done), 200
+
+
+class MailTask(BaseModel):
+    """The body of a mail's task (``notify.delivery.schedule_mail``)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    mail_id: str = Field(min_length=1, max_length=300, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+def mail(request: Request) -> Any:
+    """Send one mail over SMTP (``notify.sender``); a temporary failure is queued again with backoff."""
+    import bootstrap
+    from notify.delivery import MAIL_PATH, schedule_mail
+    from notify.sender import send_mail
+
+    task = _task(request, MAIL_PATH, MailTask)
+    if not isinstance(task, MailTask):
+        return task
+    mailer = bootstrap.mailer()
+    if mailer is None:
+        return error_response(409, "mail_off", "Отправка почты не настроена (OTKLIK_SMTP_HOST).")
+    try:
+        outcome, detail = send_mail(mailer.store, bootstrap.smtp(), task.mail_id, bootstrap.clock()(),
+                                    bootstrap.settings().mail_from)
+        if outcome in ("retry", "not_due"):
+            schedule_mail(mailer.queue, mailer.base_url, task.mail_id, detail, outcome, detail.isoformat())
+    except OUTAGES as err:
+        log.warning("mail %s: store unavailable, Cloud Tasks will retry: %s", task.mail_id, err)
+        return unavailable()
+    return jsonify(mail_id=task.mail_id, outcome=outcome, detail=str(detail) if detail else None), 200
 
 
 def _task(request: Request, path: str, model: type[BaseModel]) -> Any:

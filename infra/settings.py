@@ -45,6 +45,15 @@ class Settings(BaseModel):
     # A JSON settings/sla document used when Firestore has none (Firestore's, edited at run time, wins);
     # empty: the regulation's table.
     sla_file: str = ""
+    # E-mail (docs/notifications.md): off while smtp_host is empty (in-app notifications only).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "Отклик <noreply@otklik.local>"
+    # Where people open the staff web client (the links in the letters); empty: base_url.
+    web_url: str = ""
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> Settings:
@@ -53,6 +62,8 @@ class Settings(BaseModel):
                 raise ValueError("production needs OTKLIK_TASKS_SERVICE_ACCOUNT (OIDC) or a real task secret")
             if self.project_id.startswith("demo-"):
                 raise ValueError("production cannot run on a demo- project id")
+            if self.smtp_host and self.smtp_security == "none":
+                raise ValueError("production sends mail only over TLS: OTKLIK_SMTP_SECURITY=starttls or ssl")
         return self
 
     @classmethod

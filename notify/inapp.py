@@ -1,10 +1,9 @@
 """In-app notifications: documents in ``notifications/{id}`` that the staff web client listens to.
 
-Handlers of the case events (registered in ``outbox.registry``): a ``DeadlineWarned`` tells the
-responsible person, a ``DeadlineMissed`` everyone the event names (§20: who answered for it, the agency's
-leads, the curators). Ids are deterministic per (case, deadline key, due, kind, recipient), and a
-notification is created once: a redelivered event neither duplicates it nor marks it unread again. Texts
-are in Russian, times in Izhevsk time.
+Written by ``notify.delivery`` for every notice of an event. A deadline's notification keeps the shape
+and id it always had (per case, deadline key, due, kind, recipient); every notification is created once:
+a redelivered event neither duplicates it nor marks it unread again. Texts are in Russian, times in
+Izhevsk time.
 """
 
 from __future__ import annotations
@@ -80,29 +79,3 @@ def document(notice: DeadlineNotice, recipient_uid: str, created_at: datetime,
     if notice.agency_id:
         doc["agency_id"] = notice.agency_id
     return doc
-
-
-def deliver(inbox: Inbox, notice: DeadlineNotice, recipients: list[str], created_at: datetime,
-            zone: str = DEFAULT_ZONE) -> list[str]:
-    """One notification per recipient; returns the ids created now."""
-    created = []
-    for uid in recipients:
-        doc_id = notification_id(notice, uid)
-        if inbox.put(doc_id, document(notice, uid, created_at, zone)):
-            created.append(doc_id)
-    return created
-
-
-def _notice(kind: NotificationKind, event: dict[str, Any]) -> DeadlineNotice:
-    p = event["payload"]
-    return DeadlineNotice(kind, event["case_id"], p["key"], p["stage"], p["due"], p.get("agency_id"))
-
-
-def deadline_warned(event: dict[str, Any], inbox: Inbox, zone: str = DEFAULT_ZONE) -> None:
-    """``DeadlineWarned``: the responsible person."""
-    deliver(inbox, _notice("deadline_warning", event), list(event["payload"]["responsible_uids"]), event["at"], zone)
-
-
-def deadline_missed(event: dict[str, Any], inbox: Inbox, zone: str = DEFAULT_ZONE) -> None:
-    """``DeadlineMissed``: the responsible, the agency's leads, the curators (as the event names them)."""
-    deliver(inbox, _notice("deadline_missed", event), list(event["payload"]["notified_uids"]), event["at"], zone)

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from notify import inapp
+from cases.ports import CaseRepository, StaffDirectory
+from notify.delivery import Mailer, deliver_event
+from notify.inapp import Inbox
+from notify.rules import RULES, AgencyNames
 from vocabulary import ZONE
 
 
@@ -20,22 +23,19 @@ from vocabulary import ZONE
 class Ports:
     """What handlers may use."""
 
-    inbox: inapp.Inbox
+    inbox: Inbox
+    staff: StaffDirectory
+    cases: CaseRepository  # to read a case, never to write it
+    agencies: AgencyNames = dict
+    mailer: Mailer | None = None  # None: in-app notifications only
     zone: str = ZONE
 
 
 Handler = Callable[[dict[str, Any], Ports], None]
 
 
-def _warned(event: dict[str, Any], ports: Ports) -> None:
-    inapp.deadline_warned(event, ports.inbox, ports.zone)
+def _notify(event: dict[str, Any], ports: Ports) -> None:
+    deliver_event(event, ports.inbox, ports.staff, ports.cases, ports.agencies, ports.mailer, ports.zone)
 
 
-def _missed(event: dict[str, Any], ports: Ports) -> None:
-    inapp.deadline_missed(event, ports.inbox, ports.zone)
-
-
-EVENT_HANDLERS: dict[str, tuple[Handler, ...]] = {
-    "DeadlineWarned": (_warned,),
-    "DeadlineMissed": (_missed,),
-}
+EVENT_HANDLERS: dict[str, tuple[Handler, ...]] = {event_type: (_notify,) for event_type in RULES}

@@ -45,7 +45,8 @@ def test_add_staff_creates_the_user_with_claims_and_mirrors_it(world: World,
     assert code == 0 and isinstance(out, dict)
     token = sign_in("new.executor@test.otklik", out["password"])
     me = world.client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).get_json()
-    assert me == {"uid": out["uid"], "role": "executor", "agency_id": "minzdrav", "name": "Новый исполнитель"}
+    assert me == {"uid": out["uid"], "role": "executor", "agency_id": "minzdrav", "name": "Новый исполнитель",
+                  "notify_by": "email"}
     staff = world.db.collection("staff").document(out["uid"]).get().to_dict()
     assert staff["role"] == "executor" and staff["agency_id"] == "minzdrav"
     code, err = run(capsys, "add-staff", "x@test.otklik", "--role", "executor")

@@ -122,7 +122,7 @@ def test_a_case_stored_without_deadlines_is_repaired(world: World, calendars: Pa
     assert case["deadlines"]["route"]["due"] == DETECTED + timedelta(hours=1)  # from the detection
     assert case["deadlines"]["answer"]["provisional_years"] == [2028]
     assert case["deadlines"]["answer"]["task"] in world.queue.names()
-    assert case["next_due"] == DETECTED + timedelta(hours=1)  # overdue: the next sweep escalates it
+    assert case["next_due"] == DETECTED + timedelta(minutes=45)  # its warning, overdue: the next sweep acts
     [event] = world.events("vk-old")
     assert (event["type"], event["payload"]["reason"]) == ("DeadlinesRecomputed", "deadlines_restored")
     assert "2028" in event["payload"]["error"]

@@ -35,10 +35,15 @@ def test_due_per_stage() -> None:
     assert policy.due("draft", local(2024, 3, 6, 10, 0)) == local(2024, 3, 5, 15, 0)
 
 
-def test_warning_is_one_working_hour_before() -> None:
+def test_warning_is_one_working_hour_before_or_15_minutes_for_a_short_stage() -> None:
     policy = default_policy()
-    assert policy.warning_at(Stage.route, local(2024, 3, 4, 9, 30)) == local(2024, 3, 1, 17, 30)
     assert policy.warning_at(Stage.answer, local(2024, 3, 6, 14, 30)) == local(2024, 3, 6, 12, 30)
+    assert policy.warning_at(Stage.rework, local(2024, 3, 6, 14, 30)) == local(2024, 3, 6, 12, 30)  # 2 hours
+    # §8, §9, §12, §14 last an hour or less: warned 15 working minutes before, over a weekend if need be
+    assert policy.warning_at(Stage.route, local(2024, 3, 4, 9, 10)) == local(2024, 3, 1, 17, 55)
+    assert policy.warning_at(Stage.review, local(2024, 3, 6, 14, 30)) == local(2024, 3, 6, 14, 15)
+    own = policy_from_settings({"stages": {"route": {"warn_before": 30}}})
+    assert own.warning_at(Stage.route, local(2024, 3, 6, 14, 30)) == local(2024, 3, 6, 14, 0)
 
 
 def test_due_dates_for_detection_are_route_answer_draft() -> None:

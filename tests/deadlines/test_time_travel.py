@@ -134,3 +134,12 @@ def test_years_outside_the_built_in_range_raise() -> None:
     assert info.value.year == 2012 and isinstance(info.value, CalendarError)
     with pytest.raises(MissingYearError, match="2200"):  # a fresh calendar: no tables for the years between
         add_working(Calendar(), local(2199, 12, 31, 17, 30), 60)
+
+
+def test_the_next_working_moment(cal: Calendar) -> None:
+    from deadlines.worktime import next_working_time
+
+    assert next_working_time(cal, local(2024, 3, 5, 10, 0)) == local(2024, 3, 5, 10, 0)  # inside: itself
+    assert next_working_time(cal, local(2024, 3, 5, 13, 30)) == local(2024, 3, 5, 14, 0)  # lunch
+    assert next_working_time(cal, local(2024, 3, 7, 17, 30)) == local(2024, 3, 11, 9, 0)  # 7 Mar ends at 17:00
+    assert next_working_time(cal, local(2026, 12, 30, 19, 0)) == local(2027, 1, 11, 9, 0)  # over the New Year

@@ -35,7 +35,7 @@ class World:
         return outcome
 
     def dispatch(self, case_id: str) -> int:
-        return dispatch(self.repo, case_id, Ports(inbox=self.inbox))
+        return dispatch(self.repo, case_id, Ports(inbox=self.inbox, staff=self.staff, cases=self.repo))
 
     def case(self, case_id: str) -> dict[str, Any]:
         return self.repo.get(case_id)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from cases.commands import accept, route
-from cases.memory import InMemoryCases
+from cases.memory import InMemoryCases, InMemoryStaff
 from notify.inbox import InMemoryInbox
 from outbox.dispatch import dispatch
 from outbox.registry import EVENT_HANDLERS, Ports
@@ -51,8 +51,8 @@ def test_each_event_reaches_its_handlers_once_in_order() -> None:
     case_id = opened(repo)
     record = Recorder()
     handlers = {t: (record,) for t in ("CaseDetected", "Routed", "Accepted")}
-    assert dispatch(repo, case_id, Ports(InMemoryInbox()), handlers) == 3
-    assert dispatch(repo, case_id, Ports(InMemoryInbox()), handlers) == 0  # a repeated task finds nothing
+    assert dispatch(repo, case_id, Ports(InMemoryInbox(), InMemoryStaff(), repo), handlers) == 3
+    assert dispatch(repo, case_id, Ports(InMemoryInbox(), InMemoryStaff(), repo), handlers) == 0  # a repeated task finds nothing
     assert record.seen == [("CaseDetected", 1), ("Routed", 2), ("Accepted", 3)]
     assert all(e["dispatched"] for e in repo.events(case_id))
 
@@ -63,11 +63,11 @@ def test_a_failing_handler_stops_the_case_there_and_the_next_dispatch_resumes() 
     failing = Recorder(fail_on="Routed")
     handlers = {t: (failing,) for t in ("CaseDetected", "Routed", "Accepted")}
     with pytest.raises(RuntimeError):
-        dispatch(repo, case_id, Ports(InMemoryInbox()), handlers)
+        dispatch(repo, case_id, Ports(InMemoryInbox(), InMemoryStaff(), repo), handlers)
     assert failing.seen == [("CaseDetected", 1)]
     assert [e["version"] for e in repo.undispatched(case_id)] == [2, 3]  # not 3 before 2
     failing.fail_on = None
-    assert dispatch(repo, case_id, Ports(InMemoryInbox()), handlers) == 2
+    assert dispatch(repo, case_id, Ports(InMemoryInbox(), InMemoryStaff(), repo), handlers) == 2
     assert failing.seen == [("CaseDetected", 1), ("Routed", 2), ("Accepted", 3)]
 
 

@@ -37,25 +37,29 @@ def test_the_earliest_of_unsent_warnings_and_dues_wins() -> None:
         ("route", "warning"), ("route", "due"), ("answer", "warning"), ("answer", "due")]
 
 
-def test_a_fresh_deadline_warns_one_working_hour_before_on_the_calendar() -> None:
+def test_a_fresh_deadline_warns_on_the_calendar() -> None:
     # Detected Wed 22 Feb 16:30 (a shortened day): the answer (§10) is due Tue 28 Feb 16:30 and warned a
-    # working hour before. The route (§8) is due Mon 27 09:30, and a working hour before that is 16:30 on
-    # the 22nd, over the holiday weekend: the very start, so no warning at all.
+    # working hour before; the route (§8), an hour's stage, is due Mon 27 09:30 and warned 15 working
+    # minutes before, at 09:15.
     ledger = Ledger({}, POLICY)
     detected = samara(2023, 2, 22, 16, 30)
     answer = ledger.start(Stage.answer, Stage.answer, detected)
     route = ledger.start(Stage.route, Stage.route, detected)
     assert (answer.due, answer.warn_at) == (samara(2023, 2, 28, 16, 30), samara(2023, 2, 28, 15, 30))
-    assert (route.due, route.warn_at) == (samara(2023, 2, 27, 9, 30), None)
-    assert next_wakeup({"route": route, "answer": answer}) == samara(2023, 2, 27, 9, 30)
+    assert (route.due, route.warn_at) == (samara(2023, 2, 27, 9, 30), samara(2023, 2, 27, 9, 15))
+    assert next_wakeup({"route": route, "answer": answer}) == samara(2023, 2, 27, 9, 15)
 
 
 def test_no_warning_when_the_stage_is_shorter_than_the_warning() -> None:
-    ledger = Ledger({}, POLICY)
+    from deadlines.settings import policy_from_settings
+
+    ledger = Ledger({}, policy_from_settings({"stages": {"return_not_competent": {"warn_before": 30}}}))
     start = samara(2023, 2, 27, 10, 0)
     deadline = ledger.start(Stage.return_not_competent, Stage.return_not_competent, start, "minzdrav")  # §9: 30 min
-    assert deadline.warn_at is None and deadline.agency_id == "minzdrav"
+    assert deadline.warn_at is None and deadline.agency_id == "minzdrav"  # it would be the very start
     assert next_wakeup({"return_not_competent": deadline}) == samara(2023, 2, 27, 10, 30)
+    assert Ledger({}, POLICY).start(Stage.return_not_competent, Stage.return_not_competent, start).warn_at == \
+        samara(2023, 2, 27, 10, 15)  # the default: 15 minutes before
 
 
 def test_a_wakeups_task_name_is_fixed_by_what_it_wakes() -> None:

@@ -97,6 +97,7 @@ SEED: dict[str, dict[str, Any]] = {
     "vk_communities/123": {"secret_sha256": "x", "confirmation": "y", "agency_id": "a"},
     "telegram_bots/bot": {"secret_token_sha256": "x"},
     "intake_deliveries/vk-1": {"network": "vk"},
+    "mail/m-1": {"to": ["a@b.ru"], "recipient_uid": "u-exa", "delivery": {"state": "SUCCESS"}},
 }
 
 
@@ -318,6 +319,13 @@ CHECKS = [
     check("admin", "create", "agencies/c", DENY),
     check("admin", "update", "staff/u-exa", DENY),
     check("admin", "delete", "staff/u-exa", DENY),
+    check("admin", "get", "mail/m-1", ALLOW),  # every letter and its delivery state, for the admin
+    check("admin", "list", Q("mail"), ALLOW, {"mail/m-1"}),
+    check("admin", "update", "mail/m-1", DENY),
+    check("curator", "get", "mail/m-1", DENY),
+    check("exec_a", "get", "mail/m-1", DENY),  # not even the recipient: the letter is in their mailbox
+    check("supervisor", "list", Q("mail"), DENY),
+    check("anonymous", "get", "mail/m-1", DENY),
     # -- no token: nothing
     check("anonymous", "get", "cases/case-a", DENY),
     check("anonymous", "list", Q("cases", contains=BY_A), DENY),

@@ -276,8 +276,17 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             assert page.locator("tr.case-row").count() >= 1
             mine.click()
             expect(card.locator("button[data-command=accept]")).to_be_visible(timeout=10_000)
-            expect(page.locator("#notifications summary")).to_have_text(re.compile(r"^Уведомления \(\d+\)$"),
-                                                                       timeout=10_000)
+            summary = page.locator("#notifications summary")
+            expect(summary).to_have_text(re.compile(r"^Уведомления \(\d+(, новых: \d+)?\)$"), timeout=10_000)
+            # The routing told the agency: opening the notification opens the case and marks it read.
+            summary.click()
+            routed = page.locator("#notifications li.unread", has_text=case_id or "")
+            expect(routed).to_have_count(1, timeout=15_000)
+            routed.locator("a").click()
+            expect(page.locator(f"#notifications li.read[data-id]", has_text=case_id or "")).to_have_count(
+                1, timeout=10_000)
+            expect(card.locator("button[data-command=accept]")).to_be_visible()
+            page.locator("#notify-by").select_option("digest")
             page.screenshot(path=str(shots / "web-executor.png"))
 
             # The admin sees the daily warning that the production calendar runs out (2 Nov 2027 onwards).
@@ -291,6 +300,14 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             expect(page.locator("#notifications")).to_contain_text(
                 "Нет официального производственного календаря на 2028 год", timeout=10_000)
             page.screenshot(path=str(shots / "web-admin-calendar.png"))
+            # The admin's mailbox: every letter and its state; the routing's letter to the agency is there.
+            expect(page.locator("#mail tr.mail-row").first).to_be_visible(timeout=15_000)
+            letter = page.locator("#mail tr.mail-row", has_text=f"Обращение №{case_id} направлено")
+            expect(letter.first).to_be_visible()
+            letter.first.click()
+            expect(page.locator("#mail-card")).to_contain_text("executor.mintrans@otklik.demo")
+            expect(page.frame_locator("iframe.mail-html").locator("body")).to_contain_text("Открыть обращение")
+            page.screenshot(path=str(shots / "web-admin-mail.png"))
             assert not errors, errors
         finally:
             browser.close()

@@ -36,3 +36,8 @@ export const loadConfig = () => request('/web/config.json');
 export const me = (token) => request('/api/me', { token });
 export const runCommand = (token, caseId, command, body) =>
   request(`/api/cases/${encodeURIComponent(caseId)}/${command}`, { method: 'POST', token, body });
+export const markRead = (token, id) =>
+  request(`/api/notifications/${encodeURIComponent(id)}/read`, { method: 'POST', token, body: {} });
+export const markAllRead = (token) => request('/api/notifications/read-all', { method: 'POST', token, body: {} });
+export const setNotifyBy = (token, notifyBy) =>
+  request('/api/me/notify', { method: 'POST', token, body: { notify_by: notifyBy } });

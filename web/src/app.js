@@ -14,6 +14,7 @@ import { ROLE_LABELS } from './labels.js';
 import { CaseCard } from './views/card.js';
 import { tickCountdowns } from './views/countdown.js';
 import { renderList } from './views/list.js';
+import { Mailbox } from './views/mailbox.js';
 import { renderNotifications } from './views/notifications.js';
 import { renderSignIn } from './views/signin.js';
 
@@ -133,11 +134,47 @@ async function startSession(db, auth, user, me) {
     listEl.replaceChildren(h('p', { class: 'muted' }, 'Для вашей роли обращения не показываются.'));
   }
 
+  const token = () => user.getIdToken();
+  const quietly = (promise) => promise.catch((err) => console.warn(err)); // the list follows Firestore anyway
+  let notes = [];
+  const paintNotes = () => renderNotifications(notesEl, notes, {
+    onOpen: openCase,
+    onRead: async (id) => quietly(api.markRead(await token(), id)),
+    onReadAll: async () => quietly(api.markAllRead(await token())),
+    notifyBy: me.notify_by || 'email',
+    onNotifyBy: async (value) => {
+      try {
+        await api.setNotifyBy(await token(), value);
+        me.notify_by = value;
+      } catch (err) {
+        notesEl.append(h('p', { class: 'error small' }, err.message));
+      }
+    },
+  });
   s.unsubscribe.push(onSnapshot(
     query(collection(db, 'notifications'), where('recipient_uid', '==', user.uid), orderBy('created_at', 'desc'), limit(50)),
-    (snap) => renderNotifications(notesEl, snap.docs.map((d) => ({ id: d.id, ...d.data() })), { onOpen: openCase }),
+    (snap) => { notes = snap.docs.map((d) => ({ id: d.id, ...d.data() })); paintNotes(); },
     (err) => notesEl.replaceChildren(h('p', { class: 'error small' }, `Уведомления: ${readError(err)}`)),
   ));
+
+  if (me.role === 'admin') showMailbox(db, listEl, cardEl, s);
+
+  // A link from a letter or a notification: /web/#case=<id> opens that case.
+  const fromHash = () => {
+    const match = /^#case=(.+)$/.exec(window.location.hash);
+    if (match) openCase(decodeURIComponent(match[1]));
+  };
+  window.onhashchange = fromHash;
+  fromHash();
+}
+
+// The admin's view of e-mail: every letter sent or waiting, its state, and its text (docs/web.md).
+function showMailbox(db, listEl, cardEl, s) {
+  const view = new Mailbox(listEl, cardEl);
+  cardEl.replaceChildren(h('p', { class: 'muted' }, 'Выберите письмо в списке слева.'));
+  s.unsubscribe.push(onSnapshot(query(collection(db, 'mail'), orderBy('created_at', 'desc'), limit(100)),
+    (snap) => view.update(snap.docs.map((d) => ({ id: d.id, ...d.data() }))),
+    (err) => listEl.replaceChildren(h('p', { class: 'error' }, readError(err)))));
 }
 
 start();
