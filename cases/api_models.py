@@ -15,9 +15,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cases import commands as c
 from cases.model import Actor, Case
+from cases.ports import NotifyBy
 from cases.schedule import DuePlanner
 
 Result = tuple[Case, list[Any]]
+
+
+class NotifyChoice(BaseModel):
+    """``POST /api/me/notify``: how a person is told (not a case command: no version)."""
+
+    model_config = ConfigDict(extra="forbid")
+    notify_by: NotifyBy = Field(description="email: письмом сразу; digest: сводкой раз в день; inapp: только в "
+                                            "веб-клиенте")
 
 
 class Body(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.api_models import COMMANDS
+from cases.api_models import COMMANDS, NotifyChoice
 from cases.transitions import STATE_LABELS, TRANSITIONS
 
 ERRORS = {
@@ -55,6 +55,20 @@ def build() -> dict[str, Any]:
                                                                  **_error_responses()}}}
     paths["/api/me"] = {"get": {"operationId": "me", "summary": "Кто я: uid, роль, орган",
                                 "responses": {"200": {"description": "Сотрудник"}, **_error_responses()}}}
+    schemas["NotifyChoice"] = NotifyChoice.model_json_schema()
+    paths["/api/me/notify"] = {"post": {
+        "operationId": "setNotifyBy", "summary": "Как сообщать мне: письмом сразу, сводкой раз в день или только в "
+                                                 "веб-клиенте",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/NotifyChoice"}}}},
+        "responses": {"200": {"description": "Сохранено: uid и notify_by"}, **_error_responses()}}}
+    paths["/api/notifications/{notificationId}/read"] = {"post": {
+        "operationId": "markRead", "summary": "Отметить своё уведомление прочитанным",
+        "parameters": [{"name": "notificationId", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "Отмечено"}, **_error_responses()}}}
+    paths["/api/notifications/read-all"] = {"post": {
+        "operationId": "markAllRead", "summary": "Отметить все свои уведомления прочитанными",
+        "responses": {"200": {"description": "Сколько отмечено (marked)"}, **_error_responses()}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Otklik staff API", "version": "1",

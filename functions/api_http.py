@@ -112,11 +112,15 @@ def _notifications(request: Request, actor: Any, parts: list[str]) -> Response:
 
     store = bootstrap.notifications()
     if parts == ["me", "notify"]:
+        from cases.api_models import NotifyChoice
+        from workflow.service import parse_body
+
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return _error(400, "bad_json", "Тело запроса должно быть объектом JSON.")
-        store.set_notify_by(actor.uid, body.get("notify_by"))
-        return _json(200, {"uid": actor.uid, "notify_by": body["notify_by"]})
+        choice = parse_body(NotifyChoice, body)
+        store.set_notify_by(actor.uid, choice.notify_by)
+        return _json(200, {"uid": actor.uid, "notify_by": choice.notify_by})
     if parts == ["notifications", "read-all"]:
         return _json(200, {"marked": store.mark_all_read(actor.uid)})
     store.mark_read(actor.uid, parts[1])

@@ -84,7 +84,8 @@ def sweep(request: Request) -> Any:
                            dispatch=partial(dispatch, repo, ports=bootstrap.ports()))
         counts.update(calendar_upkeep(service))
         counts.update(send_due_mail(now))
-        warned = warn_admins(bootstrap.staff(), bootstrap.ports().inbox, now, service.policy().agency_calendar)
+        warned = warn_admins(bootstrap.staff(), bootstrap.ports().inbox, now, service.policy().agency_calendar,
+                             bootstrap.mailer())
         if warned:
             counts["calendar_warnings"] = len(warned)
     except OUTAGES as err:

@@ -1,9 +1,10 @@
 """The admins' daily warning that the production calendar is about to run out (run with the sweep).
 
 From 60 days before the last year with a government decree (or an imported calendar) ends, every active
-admin gets one in-app notification a day naming the year whose official calendar to import; deadlines
-reaching into that year are provisional until then. A notification's id is fixed by (year, day, admin),
-so the sweep's runs every 5 minutes create it once a day; before the warning period nothing is read.
+admin gets one in-app notification a day naming the year whose official calendar to import, and a letter
+a week (as each chose: ``notify.delivery.mail_person``); deadlines reaching into that year are provisional
+until then. A notification's id is fixed by (year, day, admin) and a letter's by (year, ISO week, admin),
+so the sweep's runs every 5 minutes create each once; before the warning period nothing is read.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 
 from cases.ports import StaffDirectory
 from deadlines.calendar import Calendar
+from notify.delivery import SETTINGS_HINT, Mailer, mail_person
 from notify.inapp import Inbox
+from notify.mail import letter
 
 WARN_DAYS_BEFORE = 60
 
@@ -36,7 +39,8 @@ def text(year: int) -> str:
             f"постановление будет опубликовано: предварительные сроки пересчитаются автоматически.")
 
 
-def warn_admins(staff: StaffDirectory, inbox: Inbox, now: datetime, calendar: Calendar) -> list[str]:
+def warn_admins(staff: StaffDirectory, inbox: Inbox, now: datetime, calendar: Calendar,
+                mailer: Mailer | None = None) -> list[str]:
     """Today's warning, once per admin: the notification ids created now (empty when none is due or sent)."""
     today = now.astimezone(calendar.tz).date()
     year = year_to_import(calendar, today)
@@ -47,6 +51,12 @@ def warn_admins(staff: StaffDirectory, inbox: Inbox, now: datetime, calendar: Ca
         doc_id = "cal-" + hashlib.sha256(f"{year}|{today}|{uid}".encode()).hexdigest()[:32]
         if inbox.put(doc_id, _document(uid, year, now)):
             created.append(doc_id)
+            person = staff.person(uid)
+            if mailer is not None and person is not None:
+                week = "{}-W{:02d}".format(*today.isocalendar()[:2])
+                mail = letter(f"Нет официального производственного календаря на {year} год", (text(year),),
+                              settings_hint=SETTINGS_HINT)
+                mail_person(mailer, person, mail, key=f"calendar|{year}|{week}", kind="calendar_missing", now=now)
     return created
 
 

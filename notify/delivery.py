@@ -23,7 +23,7 @@ from deadlines.calendar import Calendar
 from deadlines.worktime import next_working_time
 from infra.tasks import TaskQueue, TaskRequest, TasksUnavailable
 from notify import inapp
-from notify.mail import MailStore, document, letter, mail_id
+from notify.mail import Letter, MailStore, document, letter, mail_id
 from notify.rules import AgencyNames, Notice, notices
 from vocabulary import NETWORK_LABELS, ZONE, Network
 
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MAIL_PATH = "/tasks/mail"
 AGENCY_ROLES = ("executor", "agency_lead")
+SETTINGS_HINT = "способ получения уведомлений меняется в веб-клиенте"
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def deliver_event(event: Mapping[str, Any], inbox: inapp.Inbox, staff: StaffDire
         for uid in notice.recipients:
             _in_app(inbox, event, notice, uid, zone)
             person = staff.person(uid)
-            if mailer is not None and person is not None and person.email and person.notify_by != "inapp":
+            if mailer is not None and person is not None:
                 _mail(mailer, event, case, notice, person)
     return len(found)
 
@@ -88,21 +89,30 @@ def _in_app(inbox: inapp.Inbox, event: Mapping[str, Any], notice: Notice, uid: s
 
 
 def _mail(mailer: Mailer, event: Mapping[str, Any], case: Mapping[str, Any], notice: Notice, person: Person) -> None:
-    now: datetime = event["at"]
-    digest = person.notify_by == "digest" and not notice.urgent
-    send_at = now if notice.urgent or digest else next_working_time(mailer.calendars().of(person), now)
     message = case.get("message") or {}
     network = message.get("network")
     mail = letter(notice.title, notice.details, message_text=str(message.get("text") or "")[:2000],
                   network=NETWORK_LABELS.get(Network(network), network) if network in set(Network) else "",
-                  case_url=case_url(mailer.web_url, str(event["case_id"])),
-                  settings_hint="способ получения уведомлений меняется в веб-клиенте")
-    the_id = mail_id(_event_key(event), person.uid, notice.kind)
-    doc = document(person.email, mail, recipient_uid=person.uid, kind=notice.kind, created_at=now,
-                   send_at=send_at, urgent=notice.urgent, digest=digest, case_id=str(event["case_id"]),
-                   event=_event_key(event))
-    if mailer.store.create(the_id, doc) and not digest:
+                  case_url=case_url(mailer.web_url, str(event["case_id"])), settings_hint=SETTINGS_HINT)
+    mail_person(mailer, person, mail, key=_event_key(event), kind=notice.kind, now=event["at"], urgent=notice.urgent,
+                case_id=str(event["case_id"]))
+
+
+def mail_person(mailer: Mailer, person: Person, mail: Letter, *, key: str, kind: str, now: datetime,
+                urgent: bool = False, case_id: str | None = None) -> bool:
+    """One letter to one person, as they chose (at once, in the digest, or none), once per (key, person,
+    kind): True if it was created now. Non-urgent mail waits for the person's working time."""
+    if not person.email or person.notify_by == "inapp":
+        return False
+    digest = person.notify_by == "digest" and not urgent
+    send_at = now if urgent or digest else next_working_time(mailer.calendars().of(person), now)
+    the_id = mail_id(key, person.uid, kind)
+    doc = document(person.email, mail, recipient_uid=person.uid, kind=kind, created_at=now, send_at=send_at,
+                   urgent=urgent, digest=digest, case_id=case_id, event=key)
+    created = mailer.store.create(the_id, doc)
+    if created and not digest:
         schedule_mail(mailer.queue, mailer.base_url, the_id, send_at)
+    return created
 
 
 def schedule_mail(queue: TaskQueue, base_url: str, the_id: str, at: datetime, *retry: str) -> None:

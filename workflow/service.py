@@ -11,9 +11,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from cases.apply import Result
 from cases.documents import case_fields
@@ -31,6 +31,7 @@ from infra.tasks import TaskQueue
 
 log = logging.getLogger(__name__)
 
+M = TypeVar("M", bound=BaseModel)
 Replan = Callable[[Case, datetime, SlaPolicy], Result | None]
 
 
@@ -59,11 +60,7 @@ class CaseService:
         spec = COMMANDS.get(command)
         if spec is None:
             raise NotFound(f"Нет такого действия: {command}. Доступны: {', '.join(sorted(COMMANDS))}.")
-        try:
-            parsed = spec.body.model_validate(body)
-        except ValidationError as err:
-            first = err.errors()[0]
-            raise BadBody(".".join(map(str, first["loc"])), _russian(first)) from err
+        parsed = parse_body(spec.body, body)
         self._check_references(command, parsed)
         now, policy = self.clock(), self.policy()
         committed = self.cases.execute(case_id, parsed.version,
@@ -135,6 +132,15 @@ class CaseService:
         return committed
 
 
+def parse_body(model: type[M], body: dict[str, Any]) -> M:
+    """A request body as its pydantic model, or BadBody naming the first field at fault, in Russian."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise BadBody(".".join(map(str, first["loc"])), _russian(first)) from err
+
+
 def _russian(error: Any) -> str:
     field = ".".join(map(str, error["loc"])) or "тело запроса"
     kind = str(error.get("type", ""))
@@ -142,5 +148,8 @@ def _russian(error: Any) -> str:
         return f"Не заполнено обязательное поле «{field}»."
     if kind == "extra_forbidden":
         return f"Лишнее поле «{field}»."
+    if kind in ("literal_error", "enum"):
+        expected = str(error.get('ctx', {}).get('expected', '')).replace(' or ', ' или ')
+        return f"Поле «{field}»: допустимо {expected}."
     return f"Поле «{field}» заполнено неверно: {error.get('msg', '')}."
 

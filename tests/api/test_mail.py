@@ -108,7 +108,7 @@ def test_a_person_reads_their_notifications_and_chooses_how_to_be_told(world: Wo
     chosen = world.client.post("/api/me/notify", json={"notify_by": "digest"}, headers=lead)
     assert chosen.status_code == 200
     bad = world.client.post("/api/me/notify", json={"notify_by": "pigeon"}, headers=lead)
-    assert bad.status_code == 422 and bad.get_json()["error"] == "notify_by_invalid"
+    assert bad.status_code == 422 and bad.get_json()["error"] == "invalid_body" and bad.get_json()["field"] == "notify_by"
     staff_doc = world.db.collection("staff").document(world.people.uids["lead_minstroy"]).get().to_dict()
     assert staff_doc["notify_by"] == "digest" and staff_doc["role"] == "agency_lead"  # nothing else touched
     bootstrap.reset()  # a new instance: the staff directory reads the choice afresh

@@ -29,15 +29,14 @@ LEAD = Person("lead", "lead@minstroy.udm.ru", "Пётр", "agency_lead", "minstr
 EXEC = Person("exec", "exec@minstroy.udm.ru", "Мария", "executor", "minstroy")
 QUIET = Person("quiet", "quiet@minstroy.udm.ru", "Иван", "executor", "minstroy", notify_by="inapp")
 HEAD = Person("head", "head@adm.udm.ru", "Руководитель", "supervisor")
+ADMIN = Person("adm", "admin@adm.udm.ru", "Администратор", "admin")
 WED_10 = samara(2026, 12, 9, 10, 0)  # a working Wednesday morning in Izhevsk
 
 
 class World:
     def __init__(self) -> None:
-        from admin.staff import StaffMember  # noqa: F401 - the admin's notion of staff, for symmetry
-
         self.repo, self.queue, self.inbox, self.mail = InMemoryCases(), FakeQueue(), InMemoryInbox(), InMemoryMail()
-        self.staff = InMemoryStaff({p.uid: p for p in (CURATOR, CURATOR2, LEAD, EXEC, QUIET, HEAD)})
+        self.staff = InMemoryStaff({p.uid: p for p in (CURATOR, CURATOR2, LEAD, EXEC, QUIET, HEAD, ADMIN)})
         self.now = WED_10
         self.service = CaseService(self.repo, default_policy, self.queue, lambda: self.now, BASE, lambda: {"minstroy"})
         policy = default_policy()
@@ -284,3 +283,18 @@ def test_the_smtp_transport_sends_and_sorts_refusals_on_a_real_server(tmp_path: 
         controller.stop()
     with pytest.raises(Temporary):  # nobody listens any more
         transport.send(mail("cur1@adm.udm.ru"))
+
+
+def test_the_calendar_warning_is_in_app_daily_and_a_letter_weekly() -> None:
+    from deadlines.calendar import Calendar
+    from notify.calendar_warning import warn_admins
+
+    w = World()
+    calendar = Calendar()  # built in: 2027 decreed, 2028 not
+    days = [samara(2027, 11, d, 9, 0) for d in (2, 3, 4, 8, 9)]  # Tue, Wed, Thu; the next Mon, Tue
+    assert [len(warn_admins(w.staff, w.inbox, day, calendar, w.mailer)) for day in days] == [1] * 5
+    assert w.told("calendar_missing") == ["adm"] * 5
+    letters = w.mails("calendar_missing")
+    assert len(letters) == 2 and {m["to"][0] for m in letters} == {"admin@adm.udm.ru"}  # weeks 44 and 45
+    assert letters[0]["message"]["subject"] == "Нет официального производственного календаря на 2028 год"
+    assert "import-calendar 2028.xml" in letters[0]["message"]["text"]
