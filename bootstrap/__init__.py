@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from notify.preferences import Notifications
     from notify.sender import Transport
     from outbox.registry import Ports
+    from oversight.alerts import Oversight
+    from oversight.settings import OversightSettings
     from workflow.service import CaseService
 
 T = TypeVar("T")
@@ -135,9 +137,35 @@ def ports() -> Ports:
 
         return Ports(inbox=FirestoreInbox(firestore_client), staff=staff(), cases=cases(),
                      agencies=_part("agency_names", lambda: ttl_cached(_load_agency_names)), mailer=mailer(),
-                     zone=zone())
+                     oversight=oversight(), zone=zone())
 
     return _part("ports", build)
+
+
+def oversight() -> Oversight:
+    """The §22 handlers' stores: the admin's ``settings/oversight`` (re-read at most once a minute), the
+    surge counts and episodes, the recent messages, the names of agencies and municipalities."""
+
+    def build() -> Oversight:
+        from datetime import timedelta
+
+        from adapters.firestore_activity import FirestoreActivity, FirestoreRecentCases
+        from infra.firestore import firestore_client
+        from oversight.alerts import Oversight
+
+        settings = _part("oversight_settings", lambda: ttl_cached(_load_oversight_settings))
+        agencies = _part("agency_names", lambda: ttl_cached(_load_agency_names))
+        municipalities = _part("municipality_names", lambda: ttl_cached(_load_municipality_names))
+
+        def names(kind: str, the_id: str) -> str:
+            found = {"agency": agencies, "municipality": municipalities}.get(kind)
+            return found().get(the_id, the_id) if found else the_id
+
+        quiet = lambda: timedelta(minutes=settings().surge.quiet_minutes)  # noqa: E731
+        return Oversight(settings=settings, activity=FirestoreActivity(firestore_client, quiet),
+                         recent=FirestoreRecentCases(firestore_client), names=names, clock=clock())
+
+    return _part("oversight", build)
 
 
 def mailer() -> Mailer | None:
@@ -251,6 +279,21 @@ def _load_agency_names() -> dict[str, str]:
 
     return {doc.id: str((doc.to_dict() or {}).get("short_name") or (doc.to_dict() or {}).get("name") or doc.id)
             for doc in firestore_client().collection("agencies").stream(timeout=10)}
+
+
+def _load_municipality_names() -> dict[str, str]:
+    from infra.firestore import firestore_client
+
+    return {doc.id: str((doc.to_dict() or {}).get("name") or doc.id)
+            for doc in firestore_client().collection("municipalities").stream(timeout=10)}
+
+
+def _load_oversight_settings() -> OversightSettings:
+    from infra.firestore import firestore_client
+    from oversight.settings import oversight_from
+
+    snap = firestore_client().collection("settings").document("oversight").get(timeout=10)
+    return oversight_from(snap.to_dict() if snap.exists else None)
 
 
 def _load_agencies() -> set[str]:

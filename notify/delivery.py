@@ -56,13 +56,14 @@ class Mailer:
 
 
 def deliver_event(event: Mapping[str, Any], inbox: inapp.Inbox, staff: StaffDirectory, cases: CaseRepository,
-                  agencies: AgencyNames, mailer: Mailer | None, zone: str = ZONE) -> int:
+                  agencies: AgencyNames, mailer: Mailer | None, zone: str = ZONE,
+                  facts: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None) -> int:
     """Notify everyone the event concerns; how many notices were found."""
     try:
         case = cases.get(str(event["case_id"]))
     except NotFound:
         return 0
-    found = notices(event, case, staff, agencies, zone)
+    found = notices(event, case, staff, agencies, zone, facts(case) if facts else None)
     for notice in found:
         for uid in notice.recipients:
             _in_app(inbox, event, notice, uid, zone)

@@ -13,6 +13,8 @@
 | DeadlineMissed         | everyone the event names (§20)                    | a 1-hour stage    |
 | MarkedSignificant (§22)| the Head's recipients (supervisors) and curators  | yes               |
 
+``facts`` carries what the caller looked up for a rule (§22: ``head_uids``, the admin's "Head" recipients,
+and ``similar``, lines about the similar messages of the last days: ``oversight.alerts``).
 Whoever caused the event is not told about it. Urgent mail goes at once; the rest waits for the
 recipient's working time (``notify.delivery``).
 """
@@ -26,7 +28,7 @@ from typing import Any
 
 from cases.ports import StaffDirectory
 from notify.inapp import DeadlineNotice, NotificationKind, local_time, text
-from vocabulary import ZONE, Stage
+from vocabulary import STAGE_TITLES, ZONE, Stage
 
 # Stages of an hour or less: their miss cannot wait for anyone's morning.
 SHORT_STAGES = frozenset({Stage.route, Stage.return_not_competent, Stage.review, Stage.publish})
@@ -46,12 +48,12 @@ AgencyNames = Callable[[], Mapping[str, str]]
 
 
 def notices(event: Mapping[str, Any], case: Mapping[str, Any], staff: StaffDirectory,
-            agencies: AgencyNames, zone: str = ZONE) -> list[Notice]:
+            agencies: AgencyNames, zone: str = ZONE, facts: Mapping[str, Any] | None = None) -> list[Notice]:
     """The notices an event gives; [] for events nobody is told about."""
     rule = RULES.get(str(event.get("type")))
     if rule is None:
         return []
-    found = rule(_Context(event, case, staff, agencies, zone))
+    found = rule(_Context(event, case, staff, agencies, zone, facts or {}))
     actor = event.get("actor_uid")
     kept = []
     for notice in found:
@@ -68,6 +70,7 @@ class _Context:
     staff: StaffDirectory
     agencies: AgencyNames
     zone: str
+    facts: Mapping[str, Any]
 
     def local(self, moment: datetime) -> str:
         return local_time(moment, self.zone)
@@ -159,11 +162,20 @@ def _deadline(c: _Context, missed: bool) -> list[Notice]:
 
 
 def _significant(c: _Context) -> list[Notice]:
-    return [Notice("significant", (*c.staff.supervisors(), *c.staff.curators()),
-                   f"Социально значимое сообщение (п. 22): обращение №{c.number}", urgent=True,
-                   details=(f"Почему: {c.payload.get('reason') or '—'}.",
-                            f"Орган власти: {c.agency(c.case.get('agency_id')) if c.case.get('agency_id') else 'не направлено'}.",
-                            f"Ответ разместить до {c.due('answer')} (п. 10)."))]
+    head = c.facts.get("head_uids") or c.staff.supervisors()
+    agencies = [c.agency(a) for a in c.case.get("agency_ids") or ()] or (
+        [c.agency(c.case["agency_id"])] if c.case.get("agency_id") else [])
+    pending = [f"{STAGE_TITLES[Stage(d['stage'])]} — до {c.local(d['due'])}"
+               for d in sorted((c.case.get("deadlines") or {}).values(), key=lambda d: d["due"])
+               if d.get("state") == "pending" and d.get("stage") in set(Stage)]
+    similar = list(c.facts.get("similar") or ())
+    details = (f"Почему: {c.payload.get('reason') or '—'}.",
+               f"Орган власти: {', '.join(agencies) if agencies else 'ещё не направлено'}.",
+               f"Сроки: {'; '.join(pending) if pending else 'нет текущих'}.",
+               *((f"Похожие сообщения за последние дни ({len(similar)}):", *similar) if similar
+                 else ("Похожих сообщений за последние дни не найдено.",)))
+    return [Notice("significant", (*head, *c.staff.curators()),
+                   f"Социально значимое сообщение (п. 22): обращение №{c.number}", urgent=True, details=details)]
 
 
 RULES: dict[str, Callable[[_Context], list[Notice]]] = {

@@ -2,8 +2,10 @@
 
 A handler takes the stored event (a dict, as in ``cases/{id}/events``) and the ``Ports`` it may use; it
 must be idempotent (the outbox delivers at least once) and must not write the case (the case repository
-is the one writer). The next capabilities (e-mail, §22 alerts, report counters, triage) add lines here,
-not code in the workflow.
+is the one writer). Today: notifications (in-app and e-mail) for every event ``notify.rules`` knows, the
+§22 report's facts for ``MarkedSignificant``, and the surge detector's count of every new message
+(``CaseDetected``). The next capabilities (report counters, triage) add lines here, not code in the
+workflow.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from cases.ports import CaseRepository, StaffDirectory
 from notify.delivery import Mailer, deliver_event
 from notify.inapp import Inbox
 from notify.rules import RULES, AgencyNames
+from oversight.alerts import Oversight, on_detected, significant_facts
 from vocabulary import ZONE
 
 
@@ -28,6 +31,7 @@ class Ports:
     cases: CaseRepository  # to read a case, never to write it
     agencies: AgencyNames = dict
     mailer: Mailer | None = None  # None: in-app notifications only
+    oversight: Oversight | None = None  # None: no surge detection, §22 reports without similar messages
     zone: str = ZONE
 
 
@@ -38,4 +42,24 @@ def _notify(event: dict[str, Any], ports: Ports) -> None:
     deliver_event(event, ports.inbox, ports.staff, ports.cases, ports.agencies, ports.mailer, ports.zone)
 
 
-EVENT_HANDLERS: dict[str, tuple[Handler, ...]] = {event_type: (_notify,) for event_type in RULES}
+def _report_significant(event: dict[str, Any], ports: Ports) -> None:
+    """§22: the notification rule, with the Head's recipients and the similar messages looked up."""
+    oversight = ports.oversight
+    if oversight is None:
+        return _notify(event, ports)
+    web_url = ports.mailer.web_url if ports.mailer else ""
+    deliver_event(event, ports.inbox, ports.staff, ports.cases, ports.agencies, ports.mailer, ports.zone,
+                  facts=lambda case: significant_facts(event, case, ports.staff, oversight, web_url, ports.zone))
+    return None
+
+
+def _count_for_surges(event: dict[str, Any], ports: Ports) -> None:
+    if ports.oversight is not None:
+        on_detected(event, ports.cases, ports.staff, ports.inbox, ports.mailer, ports.oversight, ports.zone)
+
+
+EVENT_HANDLERS: dict[str, tuple[Handler, ...]] = {
+    **{event_type: (_notify,) for event_type in RULES},
+    "MarkedSignificant": (_report_significant,),
+    "CaseDetected": (_count_for_surges,),
+}

@@ -23,7 +23,7 @@ if [ ! -x .venv/bin/python ] || ! stamp_ok venv "$want"; then
     say "installing the project into .venv"
     [ -x .venv/bin/python ] || "$PY" -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v -E '^WARNING: Location' || true
-    .venv/bin/python -c 'import functions_framework, google.cloud.firestore, holidays, pydantic' \
+    .venv/bin/python -c 'import functions_framework, google.cloud.firestore, holidays, pydantic, jinja2, pymorphy3' \
         || { say "the project venv is incomplete"; exit 1; }
     stamp_set venv "$want"
 fi

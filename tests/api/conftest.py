@@ -7,10 +7,12 @@ queue that creates every task on the Cloud Tasks emulator and remembers it (the 
 
 from __future__ import annotations
 
+import mailbox
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -192,3 +194,34 @@ def world(db: Any, people: People, tasks_emulator: procs.Service) -> Iterator[Wo
         yield World(db, app.test_client(), people, clock, queue, bootstrap.case_service())
     finally:
         bootstrap.reset()
+
+
+# -- e-mail: a real SMTP server keeping a Maildir, the functions pointed at it ------------------------
+@pytest.fixture
+def maildir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    port = procs.free_port()
+    where = tmp_path / "mail"
+    smtp = procs.smtp_server(port, where, tmp_path / "smtp.log").start()
+    for name, value in {"OTKLIK_SMTP_HOST": "127.0.0.1", "OTKLIK_SMTP_PORT": str(port), "OTKLIK_SMTP_SECURITY": "none",
+                        "OTKLIK_WEB_URL": "https://otklik.example"}.items():
+        monkeypatch.setenv(name, value)
+    from infra.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        yield where
+    finally:
+        smtp.stop()
+        get_settings.cache_clear()
+
+
+def letters(where: Path) -> list[Any]:
+    return list(mailbox.Maildir(where, create=False)) if where.exists() else []
+
+
+def subject(letter: Any) -> str:
+    return str(make_header(decode_header(letter["Subject"])))
+
+
+def mails(world: World, kind: str) -> dict[str, dict[str, Any]]:
+    return {s.id: s.to_dict() for s in world.db.collection("mail").stream() if s.to_dict()["kind"] == kind}

@@ -3,53 +3,18 @@ to a letter on disk, once; the sweep's backstop; a person's notifications read a
 
 from __future__ import annotations
 
-import mailbox
-from collections.abc import Iterator
-from email.header import decode_header, make_header
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import bootstrap
-from devstack import procs
 from infra.settings import DEV_TASK_SECRET
-from tests.api.conftest import World, samara
+from tests.api.conftest import World, letters, mails, samara, subject
 
 pytestmark = pytest.mark.emulator
 
 CASE = "vk-mail"
 SECRET = {"X-Otklik-Task-Secret": DEV_TASK_SECRET}
-
-
-@pytest.fixture
-def maildir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    port = procs.free_port()
-    where = tmp_path / "mail"
-    smtp = procs.smtp_server(port, where, tmp_path / "smtp.log").start()
-    for name, value in {"OTKLIK_SMTP_HOST": "127.0.0.1", "OTKLIK_SMTP_PORT": str(port), "OTKLIK_SMTP_SECURITY": "none",
-                        "OTKLIK_WEB_URL": "https://otklik.example"}.items():
-        monkeypatch.setenv(name, value)
-    from infra.settings import get_settings
-
-    get_settings.cache_clear()
-    try:
-        yield where
-    finally:
-        smtp.stop()
-        get_settings.cache_clear()
-
-
-def letters(where: Path) -> list[Any]:
-    return list(mailbox.Maildir(where, create=False)) if where.exists() else []
-
-
-def subject(letter: Any) -> str:
-    return str(make_header(decode_header(letter["Subject"])))
-
-
-def mails(world: World, kind: str) -> dict[str, dict[str, Any]]:
-    return {s.id: s.to_dict() for s in world.db.collection("mail").stream() if s.to_dict()["kind"] == kind}
 
 
 def test_a_routed_case_reaches_the_agency_by_mail_once(world: World, maildir: Path) -> None:

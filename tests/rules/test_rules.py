@@ -98,6 +98,9 @@ SEED: dict[str, dict[str, Any]] = {
     "telegram_bots/bot": {"secret_token_sha256": "x"},
     "intake_deliveries/vk-1": {"network": "vk"},
     "mail/m-1": {"to": ["a@b.ru"], "recipient_uid": "u-exa", "delivery": {"state": "SUCCESS"}},
+    "surges/s-1": {"label": "сообщество ВКонтакте «Х»", "case_ids": ["case-a", "case-b"], "peak": 30},
+    "activity/k1": {"key": "community:vk:1", "surge": "s-1"},
+    "activity_meta/since": {"day": "20261201"},
 }
 
 
@@ -326,6 +329,15 @@ CHECKS = [
     check("exec_a", "get", "mail/m-1", DENY),  # not even the recipient: the letter is in their mailbox
     check("supervisor", "list", Q("mail"), DENY),
     check("anonymous", "get", "mail/m-1", DENY),
+    # -- surges: for those who read every case; their counts for nobody
+    check("curator", "get", "surges/s-1", ALLOW),
+    check("supervisor", "list", Q("surges"), ALLOW, {"surges/s-1"}),
+    check("exec_a", "get", "surges/s-1", DENY),  # lists other agencies' cases
+    check("lead_b", "list", Q("surges"), DENY),
+    check("admin", "get", "surges/s-1", DENY),
+    check("curator", "update", "surges/s-1", DENY),
+    check("curator", "get", "activity/k1", DENY),
+    check("supervisor", "get", "activity_meta/since", DENY),
     # -- no token: nothing
     check("anonymous", "get", "cases/case-a", DENY),
     check("anonymous", "list", Q("cases", contains=BY_A), DENY),
