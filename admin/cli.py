@@ -28,6 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--name", default="")
     staff.add_argument("--password", default=None, help="default: a generated one, printed once")
     sub.add_parser("openapi", help="print the staff API's OpenAPI document (JSON)")
+    over = sub.add_parser("oversight", help="who is the Head for §22 and the §21 report; the surge thresholds "
+                                            "(docs/oversight.md); prints the settings")
+    over.add_argument("--head", nargs="*", metavar="EMAIL", help="the Head's recipients (none given: the supervisors)")
+    over.add_argument("--report", nargs="*", metavar="EMAIL", help="the monthly report's recipients")
+    for name, kind in (("window-minutes", int), ("baseline-days", int), ("min-count", int), ("factor", float),
+                       ("p-value", float), ("quiet-minutes", int), ("recent-hours", int), ("min-history-days", int)):
+        over.add_argument(f"--surge-{name}", type=kind, default=None)
     return parser
 
 
@@ -47,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
             record = AgencyRecord(id=args.id, name=args.name, short_name=args.short_name, kind=args.kind)
             admin.add_agency(record, now)
             print(json.dumps({"added": record.model_dump()}, ensure_ascii=False))
+        elif args.command == "oversight":
+            surge = {name: getattr(args, f"surge_{name}") for name in (
+                "window_minutes", "baseline_days", "min_count", "factor", "p_value", "quiet_minutes", "recent_hours",
+                "min_history_days") if getattr(args, f"surge_{name}") is not None}
+            print(json.dumps(admin.set_oversight(args.head, args.report, surge), ensure_ascii=False))
         elif args.command == "import-agencies":
             print(json.dumps({"imported": admin.import_agencies(args.file, now)}))
         else:

@@ -48,3 +48,34 @@ def add_staff(member: StaffMember, password: str | None, now: datetime) -> dict[
     doc = staff_doc(member, user.uid, now)
     firestore_client().collection("staff").document(user.uid).set(doc)
     return doc
+
+
+def set_oversight(head: list[str] | None, report: list[str] | None, surge: dict[str, Any]) -> dict[str, Any]:
+    """Update ``settings/oversight``: the Head's recipients and the monthly report's (staff e-mails; an empty
+    list: back to the supervisors), the surge thresholds given; validated whole before it is written."""
+    from oversight.settings import oversight_from
+
+    ref = firestore_client().collection("settings").document("oversight")
+    snap = ref.get()
+    current = oversight_from(snap.to_dict() if snap.exists else None).model_dump()
+    if head is not None:
+        current["head_uids"] = [_uid_of(email) for email in head]
+    if report is not None:
+        current["report_uids"] = [_uid_of(email) for email in report]
+    current["surge"] = {**current["surge"], **surge}
+    try:
+        checked = oversight_from(current).model_dump()
+    except ValueError as err:
+        raise StaffError(f"настройки не приняты: {err}") from err
+    ref.set(checked)
+    return checked
+
+
+def _uid_of(email: str) -> str:
+    from google.cloud.firestore import FieldFilter
+
+    found = list(firestore_client().collection("staff").where(filter=FieldFilter("email", "==", email)).limit(1)
+                 .stream())
+    if not found:
+        raise StaffError(f"нет сотрудника с адресом {email} (python -m admin add-staff)")
+    return found[0].id

@@ -114,6 +114,44 @@ def replay_messages(stack: Stack, key: str, now: datetime) -> dict[str, int]:
     return counts
 
 
+SURGE_TEXTS = [
+    "На Пушкинской опять нет горячей воды, уже третий день!",
+    "Пушкинская, 150 — горячей воды нет, дети моются из чайника",
+    "Когда дадут горячую воду на Пушкинской? Никто ничего не объясняет",
+    "Нет горячей воды во всём квартале у Пушкинской, звонили в управляющую — без толку",
+    "Горячую воду отключили без предупреждения, Пушкинская улица",
+    "У нас на Пушкинской тоже нет горячей воды. Сколько можно?",
+]
+SURGE_SIZE = 12
+VK_DEMO_MESSAGES = sum(1 for m in _load("demo_messages.json", "messages") if m["net"] == "vk")
+
+
+def replay_surge(stack: Stack, now: datetime) -> int:
+    """A dozen comments on one post of the demo community within minutes (docs/oversight.md). The demo's
+    other messages arrive within the same minute too (VK and Telegram detect at receipt): the detector
+    sees one surge in the VK community and one in the Telegram chat, as it would in production."""
+    for i in range(SURGE_SIZE):
+        msg = {"text": SURGE_TEXTS[i % len(SURGE_TEXTS)]}
+        payload = _vk_payload(200 + i, msg, now - timedelta(minutes=SURGE_SIZE - i))
+        payload["object"]["post_id"] = 1777
+        r = requests.post(f"{stack.base_url}/intake/vk", json=payload, timeout=30)
+        _expect(r, "VK", lambda r: r.text == "ok")
+    return SURGE_SIZE
+
+
+def mark_counting_begun(now: datetime) -> None:
+    """The surge detector's counting is marked as begun two weeks ago (before any message is counted:
+    the functions keep the first day once read), so its baseline — no such comments at these hours — is
+    known; a new installation would learn a week before it alerts."""
+    from zoneinfo import ZoneInfo
+
+    from infra.firestore import firestore_client
+    from vocabulary import ZONE
+
+    since = (now - timedelta(days=14)).astimezone(ZoneInfo(ZONE)).strftime("%Y%m%d")
+    firestore_client().collection("activity_meta").document("since").set({"day": since})
+
+
 def _expect(response: requests.Response, what: str, ok: Any) -> None:
     if response.status_code != 200 or not ok(response):
         raise RuntimeError(f"demo {what} delivery failed: {response.status_code} {response.text[:300]}")
@@ -133,6 +171,8 @@ def load(stack: Stack, with_messages: bool = True) -> dict[str, object]:
 
     summary.update(demo_staff.create(stack, now))
     if with_messages:
+        mark_counting_begun(now)
         counts = replay_messages(stack, key, now)
         summary["demo messages replayed"] = ", ".join(f"{k} {v}" for k, v in counts.items())
+        summary["demo surge"] = f"{replay_surge(stack, now)} VK comments on one post within minutes"
     return summary

@@ -61,3 +61,20 @@ def test_sla_settings_in_firestore_change_new_deadlines(world: World) -> None:
     bootstrap.override(clock=world.clock, queue=world.queue)
     committed = bootstrap.case_service().open_case({"id": "vk-sla"}, "vk-sla", samara(2026, 12, 10, 10, 0))
     assert committed is not None and world.case("vk-sla")["deadlines"]["route"]["due"] == samara(2026, 12, 10, 11, 30)
+
+
+def test_oversight_settings_name_the_head_and_tune_the_surges(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "oversight", "--head", "admin@test.otklik", "--surge-min-count", "20",
+                    "--surge-factor", "4")
+    assert code == 0 and isinstance(out, dict)
+    assert out["head_uids"] == [world.people.uids["admin"]] and out["report_uids"] == []
+    assert (out["surge"]["min_count"], out["surge"]["factor"], out["surge"]["window_minutes"]) == (20, 4.0, 60)
+    stored = world.db.collection("settings").document("oversight").get().to_dict()
+    assert stored == out
+    code, out = run(capsys, "oversight", "--head")  # none: back to the supervisors; the thresholds stay
+    assert code == 0 and isinstance(out, dict) and out["head_uids"] == [] and out["surge"]["min_count"] == 20
+    code, err = run(capsys, "oversight", "--report", "nobody@test.otklik")
+    assert code == 2 and "нет сотрудника с адресом nobody@test.otklik" in str(err)
+    code, err = run(capsys, "oversight", "--surge-p-value", "0.9")
+    assert code == 2 and "p_value" in str(err)
+    assert world.db.collection("settings").document("oversight").get().to_dict()["surge"]["p_value"] == 1e-6

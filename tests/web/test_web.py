@@ -219,6 +219,28 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             expect(card.locator("#events")).to_contain_text("Сообщение выявлено", timeout=10_000)
             page.screenshot(path=str(shots / "web-card.png"))
 
+            # Surges: the demo's messages all arrived within a minute (the VK community's with a dozen
+            # comments on one post among them, the Telegram chat's): one alert per community, the panel
+            # lists each episode's messages.
+            surges = page.locator("#surges")
+            expect(surges).to_contain_text("Повышенная социальная активность (п. 22): идёт 2", timeout=30_000)
+            page.locator("#notifications summary").click()
+            alerts = page.locator("#notifications a", has_text="Повышенная социальная активность")
+            expect(alerts).to_have_count(2, timeout=15_000)
+            page.locator("#notifications a", has_text="Повышенная социальная активность: сообщество ВКонтакте").click()
+            opened = surges.locator("details.surge[open]")
+            expect(opened).to_contain_text("сообщество ВКонтакте «Ижевск — обратная связь»")
+            expect(opened.locator("ul.surge-cases li")).to_have_count(demo.VK_DEMO_MESSAGES + demo.SURGE_SIZE,
+                                                                     timeout=30_000)
+            page.screenshot(path=str(shots / "web-surge.png"))
+            page.locator("#notifications summary").click()
+            listed_case = surges.locator("details.surge[open] ul.surge-cases a").first
+            listed_id = listed_case.get_attribute("data-case-id")
+            listed_case.click()
+            expect(page.locator(f"tr.case-row[data-case-id='{listed_id}']")).to_have_class(re.compile("selected"))
+            page.locator(f"tr.case-row[data-case-id='{case_id}']").click()  # back to the case under test
+            expect(card.locator("#card-state")).to_have_text("Выявлено", timeout=10_000)
+
             # Route it to an agency through the staff API; the card and the list follow live.
             card.locator("button[data-command=route]").click()
             form = card.locator("form.action-form")
@@ -302,7 +324,8 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             page.screenshot(path=str(shots / "web-admin-calendar.png"))
             # The admin's mailbox: every letter and its state; the routing's letter to the agency is there.
             expect(page.locator("#mail tr.mail-row").first).to_be_visible(timeout=15_000)
-            letter = page.locator("#mail tr.mail-row", has_text=f"Обращение №{case_id} направлено")
+            letter = page.locator("#mail tr.mail-row", has_text=f"Обращение №{case_id} направлено").filter(
+                has_text="executor.mintrans@otklik.demo")
             expect(letter.first).to_be_visible()
             letter.first.click()
             expect(page.locator("#mail-card")).to_contain_text("executor.mintrans@otklik.demo")

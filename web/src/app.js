@@ -17,6 +17,7 @@ import { renderList } from './views/list.js';
 import { Mailbox } from './views/mailbox.js';
 import { renderNotifications } from './views/notifications.js';
 import { renderSignIn } from './views/signin.js';
+import { renderSurges } from './views/surges.js';
 
 const root = document.getElementById('app');
 let session = null; // {user, me, unsubscribe: [], card, cases, selectedId}
@@ -91,7 +92,8 @@ async function startSession(db, auth, user, me) {
     h('span', { class: 'who', id: 'whoami' }, me.name || user.email || me.uid, ' — ',
       h('span', { id: 'role' }, ROLE_LABELS[me.role] || me.role), agency ? `, ${agency}` : ''),
     h('button', { type: 'button', onclick: () => signOut(auth) }, 'Выйти'));
-  root.replaceChildren(header, notesEl, h('main', {}, listEl, cardEl));
+  const surgesEl = h('section', { class: 'surges', id: 'surges', hidden: true });
+  root.replaceChildren(header, notesEl, surgesEl, h('main', {}, listEl, cardEl));
 
   session = { user, me, unsubscribe: [], cardUnsubscribe: [], cases: [], selectedId: null };
   const s = session;
@@ -129,6 +131,7 @@ async function startSession(db, auth, user, me) {
     s.unsubscribe.push(onSnapshot(casesQuery, (snap) => {
       s.cases = snap.docs.map((d) => ({ id: d.id, ...d.data() }));
       renderList(listEl, s.cases, { selectedId: s.selectedId, onOpen: openCase });
+      if (surges.length) paintSurges(); // the surges' messages are named from the list
     }, (err) => listEl.replaceChildren(h('p', { class: 'error' }, readError(err)))));
   } else {
     listEl.replaceChildren(h('p', { class: 'muted' }, 'Для вашей роли обращения не показываются.'));
@@ -137,8 +140,15 @@ async function startSession(db, auth, user, me) {
   const token = () => user.getIdToken();
   const quietly = (promise) => promise.catch((err) => console.warn(err)); // the list follows Firestore anyway
   let notes = [];
+  let surges = [];
+  let surgeId = null;
+  const paintSurges = () => renderSurges(surgesEl, surges, {
+    openId: surgeId, onOpenCase: openCase, caseOf: (id) => s.cases.find((c) => c.id === id),
+  });
+  const openSurge = (id) => { surgeId = id; paintSurges(); };
   const paintNotes = () => renderNotifications(notesEl, notes, {
     onOpen: openCase,
+    onOpenSurge: openSurge,
     onRead: async (id) => quietly(api.markRead(await token(), id)),
     onReadAll: async () => quietly(api.markAllRead(await token())),
     notifyBy: me.notify_by || 'email',
@@ -158,11 +168,20 @@ async function startSession(db, auth, user, me) {
   ));
 
   if (me.role === 'admin') showMailbox(db, listEl, cardEl, s);
+  if (me.role === 'curator' || me.role === 'supervisor') {
+    const weekAgo = new Date(Date.now() - 7 * 86400 * 1000);
+    s.unsubscribe.push(onSnapshot(
+      query(collection(db, 'surges'), where('last_at', '>=', weekAgo), orderBy('last_at', 'desc'), limit(20)),
+      (snap) => { surges = snap.docs.map((d) => ({ id: d.id, ...d.data() })); paintSurges(); },
+      (err) => console.warn('surges', err),
+    ));
+  }
 
-  // A link from a letter or a notification: /web/#case=<id> opens that case.
+  // A link from a letter or a notification: /web/#case=<id> opens that case, #surge=<id> that surge.
   const fromHash = () => {
-    const match = /^#case=(.+)$/.exec(window.location.hash);
-    if (match) openCase(decodeURIComponent(match[1]));
+    const match = /^#(case|surge)=(.+)$/.exec(window.location.hash);
+    if (match && match[1] === 'case') openCase(decodeURIComponent(match[2]));
+    if (match && match[1] === 'surge') openSurge(decodeURIComponent(match[2]));
   };
   window.onhashchange = fromHash;
   fromHash();

@@ -9,18 +9,23 @@ export const NOTIFY_BY = {
   inapp: 'только здесь',
 };
 
-export function renderNotifications(root, items, { onOpen, onRead, onReadAll, notifyBy, onNotifyBy }) {
+export function renderNotifications(root, items, { onOpen, onOpenSurge, onRead, onReadAll, notifyBy, onNotifyBy }) {
   const unread = items.filter((n) => !n.read).length;
   const summary = h('summary', {}, `Уведомления (${items.length}${unread ? `, новых: ${unread}` : ''})`);
   const open = (n) => (ev) => {
     ev.preventDefault();
     if (!n.read) onRead(n.id);
     if (n.case_id) onOpen(n.case_id);
+    if (n.surge_id && onOpenSurge) onOpenSurge(n.surge_id);
+  };
+  const href = (n) => {
+    if (n.case_id) return `#case=${n.case_id}`;
+    return n.surge_id ? `#surge=${n.surge_id}` : '#';
   };
   const list = items.length
     ? h('ul', { class: 'notifications' }, items.map((n) => h('li', { class: n.read ? 'read' : 'unread', dataset: { id: n.id } },
       h('span', { class: 'muted small' }, formatSamara(n.created_at)), ' ',
-      h('a', { href: n.case_id ? `#case=${n.case_id}` : '#', onclick: open(n) }, n.text || n.kind))))
+      h('a', { href: href(n), onclick: open(n) }, n.text || n.kind))))
     : h('p', { class: 'muted' }, 'Уведомлений нет');
   const select = h('select', {
     id: 'notify-by', onchange: (ev) => onNotifyBy(ev.target.value),
