@@ -1,0 +1,91 @@
+"""The §21 figures on a month of cases built through the real workflow (in memory): each figure checked
+against the outcomes the test gave the cases; a message detected on 31 October at 23:30 Izhevsk time is
+October's."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from cases.memory import InMemoryCases
+from cases.model import Actor
+from deadlines.policy import default_policy
+from reports.figures import month_bounds, month_figures
+from tests.escalation.world import BASE, FakeQueue, samara
+from workflow.service import CaseService
+
+CURATOR = Actor(uid="cur", role="curator")
+EXEC = Actor(uid="ex", role="executor", agency_id="minstroy")
+
+
+class Month:
+    def __init__(self) -> None:
+        self.repo, self.now = InMemoryCases(), samara(2026, 10, 1, 9, 0)
+        self.service = CaseService(self.repo, default_policy, FakeQueue(), lambda: self.now, BASE,
+                                   lambda: {"minstroy", "mintrans"})
+
+    def open(self, case_id: str, at: datetime) -> None:
+        self.now = at
+        doc = {"id": case_id, "message": {"network": "vk", "text": "Текст"},
+               "source": {"kind": "vk", "id": "77", "name": "Ижевск онлайн"}}
+        assert self.service.open_case(doc, case_id, at) is not None
+
+    def act(self, case_id: str, who: Actor, command: str, at: datetime, **body: Any) -> None:
+        self.now = at
+        self.service.execute(case_id, who, command, {"version": self.repo.get(case_id)["version"], **body})
+
+    def answer(self, case_id: str, at: datetime, *, reworks: int = 0, rating: int = 5) -> None:
+        """Routed, accepted, drafted (returned ``reworks`` times), approved and published from ``at`` on."""
+        step = timedelta(minutes=20)
+        self.act(case_id, CURATOR, "route", at, agency_ids=["minstroy"])
+        self.act(case_id, EXEC, "accept", at + step)
+        self.act(case_id, EXEC, "submit_draft", at + 2 * step, text="Проект")
+        for i in range(reworks):
+            self.act(case_id, CURATOR, "return_for_rework", at + (3 + 2 * i) * step, comment="Уточните")
+            self.act(case_id, EXEC, "submit_draft", at + (4 + 2 * i) * step, text="Проект 2")
+        done = at + (3 + 2 * reworks) * step
+        self.act(case_id, CURATOR, "approve", done, rating=rating)
+        self.act(case_id, EXEC, "publish", done + step, url="https://vk.com/wall-77_1")
+
+
+def test_the_months_figures_from_cases_built_through_the_workflow() -> None:
+    m = Month()
+    # October: four cases. a, b answered (b after one rework); c returned as not competent, then open;
+    # d detected at 23:30 on 31 October (Izhevsk), not routed: its route deadline runs.
+    m.open("a", samara(2026, 10, 5, 10, 0))
+    m.answer("a", samara(2026, 10, 5, 10, 30), rating=5)
+    m.open("b", samara(2026, 10, 6, 11, 0))
+    m.answer("b", samara(2026, 10, 6, 11, 30), reworks=1, rating=3)
+    m.open("c", samara(2026, 10, 7, 9, 0))
+    m.act("c", CURATOR, "route", samara(2026, 10, 7, 9, 30), agency_ids=["minstroy"])
+    m.act("c", EXEC, "return_not_competent", samara(2026, 10, 7, 10, 0), reason="Не наша компетенция")
+    m.open("d", samara(2026, 10, 31, 23, 30))
+    # November's and September's cases are not October's.
+    m.open("n", samara(2026, 11, 1, 0, 10))
+    m.open("s", samara(2026, 9, 30, 23, 50))
+
+    now = samara(2026, 11, 2, 12, 0)
+    figures = month_figures((m.repo.get(i) for i in "abcdns"), "2026-10", default_policy().agency_calendar, now)
+    o = figures.overall
+    assert (o.received, o.routed, o.returned_not_competent, o.answered, o.excluded) == (4, 3, 1, 2, 0)
+    assert o.open_at_end == 2  # c and d
+    assert (o.approved, o.first_pass, o.reworks, o.mean_rating) == (2, 1, 1, 4.0)
+    assert o.first_pass_share == 0.5 and o.reworks_per_answer == 0.5
+    assert o.median_answer_hours is not None and 1.0 <= o.median_answer_hours <= 3.0
+    def stage(name: str) -> tuple[int, int, int]:
+        count = o.stages[name]
+        return count.on_time, count.late, count.running
+
+    # route: a, b on time; c's second routing (after the return) and d's are past due, not yet marked missed.
+    assert stage("route") == (2, 2, 0)
+    assert stage("answer") == (2, 1, 1)  # c's answer is past due; d's runs
+    assert stage("return_not_competent") == (3, 0, 0) and stage("rework") == (1, 0, 0)
+    assert stage("review") == (2, 0, 0) and stage("publish") == (2, 0, 0)
+    worst = figures.most_overdue
+    assert (worst[0].case_id, worst[0].stage) == ("c", "route") and len(worst) == 4  # c: route, answer, draft; d: route
+    assert [(w.case_id, w.stage) for w in worst][-1] == ("d", "route")
+    minstroy = figures.agencies["minstroy"]
+    assert (minstroy.received, minstroy.answered, minstroy.returned_not_competent) == (3, 2, 1)
+    assert figures.by_network == {"vk": 4} and figures.by_community == {"сообщество ВКонтакте «Ижевск онлайн»": 4}
+    assert month_bounds("2026-10")[1] == samara(2026, 11, 1, 0, 0)
+    assert month_bounds("2026-12")[1] == samara(2027, 1, 1, 0, 0)
