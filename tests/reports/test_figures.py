@@ -10,7 +10,7 @@ from typing import Any
 from cases.memory import InMemoryCases
 from cases.model import Actor
 from deadlines.policy import default_policy
-from reports.figures import month_bounds, month_figures
+from reports.figures import MonthFigures, month_bounds, month_figures
 from tests.escalation.world import BASE, FakeQueue, samara
 from workflow.service import CaseService
 
@@ -48,7 +48,10 @@ class Month:
         self.act(case_id, EXEC, "publish", done + step, url="https://vk.com/wall-77_1")
 
 
-def test_the_months_figures_from_cases_built_through_the_workflow() -> None:
+NOW = samara(2026, 11, 2, 12, 0)
+
+
+def october() -> Month:
     m = Month()
     # October: four cases. a, b answered (b after one rework); c returned as not competent, then open;
     # d detected at 23:30 on 31 October (Izhevsk), not routed: its route deadline runs.
@@ -63,9 +66,15 @@ def test_the_months_figures_from_cases_built_through_the_workflow() -> None:
     # November's and September's cases are not October's.
     m.open("n", samara(2026, 11, 1, 0, 10))
     m.open("s", samara(2026, 9, 30, 23, 50))
+    return m
 
-    now = samara(2026, 11, 2, 12, 0)
-    figures = month_figures((m.repo.get(i) for i in "abcdns"), "2026-10", default_policy().agency_calendar, now)
+
+def figures_of(m: Month) -> MonthFigures:
+    return month_figures((m.repo.get(i) for i in "abcdns"), "2026-10", default_policy().agency_calendar, NOW)
+
+
+def test_the_months_figures_from_cases_built_through_the_workflow() -> None:
+    figures = figures_of(october())
     o = figures.overall
     assert (o.received, o.routed, o.returned_not_competent, o.answered, o.excluded) == (4, 3, 1, 2, 0)
     assert o.open_at_end == 2  # c and d
@@ -89,3 +98,29 @@ def test_the_months_figures_from_cases_built_through_the_workflow() -> None:
     assert figures.by_network == {"vk": 4} and figures.by_community == {"сообщество ВКонтакте «Ижевск онлайн»": 4}
     assert month_bounds("2026-10")[1] == samara(2026, 11, 1, 0, 0)
     assert month_bounds("2026-12")[1] == samara(2027, 1, 1, 0, 0)
+
+
+def test_the_workbook_opens_back_with_the_figures() -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from reports.xlsx import workbook
+
+    data = workbook(figures_of(october()), {"minstroy": "Минстрой УР"}, "Сводная информация за октябрь 2026 г.")
+    book = load_workbook(BytesIO(data))
+    assert book.sheetnames == ["Сводка", "Сроки", "Сети", "Сообщества", "Муниципалитеты", "Просрочки"]
+    summary = book["Сводка"]
+    assert summary["A1"].value == "Сводная информация за октябрь 2026 г." and summary.freeze_panes == "B4"
+    headers = [c.value for c in summary[3]]
+    region = dict(zip(headers, (c.value for c in summary[4]), strict=True))
+    assert region["Исполнительный орган"] == "Всего по Удмуртской Республике"
+    assert (region["Поступило"], region["Дан ответ"], region["Не завершено на конец месяца"]) == (4, 2, 2)
+    assert region["Согласовано с первого раза"] == 0.5
+    assert summary.cell(row=4, column=headers.index("Согласовано с первого раза") + 1).number_format == "0.0%"
+    assert [c.value for c in summary[5]][:2] == ["Минстрой УР", 3]
+    stages = [[c.value for c in row] for row in book["Сроки"].iter_rows(min_row=4)]
+    assert ["Всего по Удмуртской Республике", "Направление в исполнительный орган (п. 8)", 2, 2, 0, 0.5] in stages
+    overdue = [[c.value for c in row] for row in book["Просрочки"].iter_rows(min_row=4)]
+    assert overdue[0][:2] == ["c", "Направление в исполнительный орган (п. 8)"] and len(overdue) == 4
+    assert [[c.value for c in row] for row in book["Сети"].iter_rows(min_row=4)] == [["ВКонтакте", 4]]

@@ -1,0 +1,106 @@
+"""The §21 figures as an XLSX workbook (openpyxl), in Russian: a summary sheet (the region and each agency),
+one sheet per dimension, real numbers with number formats, frozen headers, filters.
+
+Work in progress (issue 10): the PDF, the dashboard and the monthly run are still to come.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+from typing import Any
+
+from reports.figures import MonthFigures
+from vocabulary import NETWORK_LABELS, STAGE_TITLES, Network, Stage
+
+PERCENT, HOURS, DECIMAL, STAMP = "0.0%", "0.0", "0.00", "DD.MM.YYYY HH:MM"
+SUMMARY = [  # (header, value of a scope, number format)
+    ("Поступило", lambda s: s.received, None),
+    ("Направлено в органы", lambda s: s.routed, None),
+    ("Возвращено как не относящееся к компетенции (п. 9)", lambda s: s.returned_not_competent, None),
+    ("Исключено (п. 19)", lambda s: s.excluded, None),
+    ("Дан ответ", lambda s: s.answered, None),
+    ("Не завершено на конец месяца", lambda s: s.open_at_end, None),
+    ("Медиана до ответа, рабочих часов", lambda s: s.median_answer_hours, HOURS),
+    ("Согласовано с первого раза", lambda s: s.first_pass_share, PERCENT),
+    ("Доработок на ответ", lambda s: s.reworks_per_answer, DECIMAL),
+    ("Средняя оценка куратора", lambda s: s.mean_rating, DECIMAL),
+    ("Промежуточных ответов (п. 15)", lambda s: s.intermediate, None),
+    ("Окончательных ответов в срок (п. 15)", lambda s: s.finals_on_time, None),
+    ("Повторных (п. 17)", lambda s: s.repeats, None),
+    ("Повторных с информацией о мерах", lambda s: s.repeats_with_measures, None),
+]
+
+
+def workbook(figures: MonthFigures, agency_names: dict[str, str], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "Сводка"
+    scopes = [("Всего по Удмуртской Республике", figures.overall),
+              *sorted(((agency_names.get(a, a), s) for a, s in figures.agencies.items()), key=lambda p: p[0])]
+    _table(summary, title, ["Исполнительный орган", *(h for h, _, _ in SUMMARY)],
+           [[name, *(get(scope) for _, get, _ in SUMMARY)] for name, scope in scopes],
+           [None, *(fmt for _, _, fmt in SUMMARY)])
+
+    stages = book.create_sheet("Сроки")
+    rows = []
+    for name, scope in scopes:
+        for stage in Stage:
+            count = scope.stages.get(stage.value)
+            if count is None:
+                continue
+            closed = count.on_time + count.late
+            rows.append([name, STAGE_TITLES[stage], count.on_time, count.late, count.running,
+                         count.on_time / closed if closed else None])
+    _table(stages, f"{title}: соблюдение сроков", ["Исполнительный орган", "Этап", "В срок", "С нарушением срока",
+                                                   "В работе", "Доля в срок"], rows,
+           [None, None, None, None, None, PERCENT])
+
+    networks = {NETWORK_LABELS.get(Network(k), k) if k in set(Network) else k: v for k, v in figures.by_network.items()}
+    for sheet, header, counter in (("Сети", "Социальная сеть", Counter(networks)),
+                                   ("Сообщества", "Сообщество", figures.by_community),
+                                   ("Муниципалитеты", "Муниципальное образование", figures.by_municipality)):
+        _table(book.create_sheet(sheet), f"{title}: по измерению «{header}»", [header, "Сообщений"],
+               [[k, v] for k, v in counter.most_common()], [None, None])
+
+    overdue = book.create_sheet("Просрочки")
+    _table(overdue, f"{title}: десять наиболее просроченных", ["Обращение", "Этап", "Исполнительный орган",
+                                                              "Срок", "Просрочено, рабочих часов"],
+           [[o.case_id, STAGE_TITLES.get(Stage(o.stage), o.stage) if o.stage in set(Stage) else o.stage,
+             agency_names.get(o.agency_id or "", o.agency_id or "—"), o.due.replace(tzinfo=None),
+             round(o.overdue_minutes / 60, 1)] for o in figures.most_overdue],
+           [None, None, None, STAMP, HOURS])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _table(sheet: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+           formats: Sequence[str | None]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet["A1"] = title
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    sheet.append(list(headers))
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EEF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    count = 0
+    for row in rows:
+        sheet.append(list(row))
+        count += 1
+        for column, fmt in enumerate(formats, start=1):
+            if fmt:
+                sheet.cell(row=3 + count, column=column).number_format = fmt
+    sheet.freeze_panes = "B4"
+    sheet.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{3 + count}"
+    sheet.column_dimensions["A"].width = 42
+    for column in range(2, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 16
+    sheet.row_dimensions[3].height = 45
