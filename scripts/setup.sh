@@ -76,6 +76,18 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
 fi
 
+# 5b. Pango and fonts for WeasyPrint (the monthly report's PDF): Debian's packages, as root.
+if ! .venv/bin/python -c 'import weasyprint' >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing Pango and DejaVu fonts (for the PDF report)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 \
+            libpangoft2-1.0-0 fonts-dejavu-core; } >/dev/null 2>&1 || { say "could not install Pango"; exit 1; }
+    else
+        say "WeasyPrint cannot load Pango: sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+        exit 1
+    fi
+fi
+
 # 6. The gcloud Firestore emulator and Java: checked, not installed (they come with the Cloud CLI).
 command -v gcloud >/dev/null || { say "the Google Cloud CLI is needed: install google-cloud-cli and google-cloud-cli-firestore-emulator"; exit 1; }
 sdk_root=$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null || true)

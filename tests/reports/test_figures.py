@@ -124,3 +124,22 @@ def test_the_workbook_opens_back_with_the_figures() -> None:
     overdue = [[c.value for c in row] for row in book["Просрочки"].iter_rows(min_row=4)]
     assert overdue[0][:2] == ["c", "Направление в исполнительный орган (п. 8)"] and len(overdue) == 4
     assert [[c.value for c in row] for row in book["Сети"].iter_rows(min_row=4)] == [["ВКонтакте", 4]]
+
+
+def test_the_pdf_renders_with_its_cyrillic_title(tmp_path: Any) -> None:
+    import pypdfium2
+
+    from reports.pdf import document
+
+    title = "Сводная информация о работе исполнительных органов в социальных сетях за октябрь 2026 г."
+    data = document(figures_of(october()), {"minstroy": "Минстрой УР"}, title,
+                    "Руководителю Администрации Главы и Правительства Удмуртской Республики")
+    (tmp_path / "report.pdf").write_bytes(data)
+    pdf = pypdfium2.PdfDocument(data)
+    first = " ".join(pdf[0].get_textpage().get_text_range().split())
+    everything = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in pdf)
+    assert first.startswith(title) and "Минстрой УР" in everything and "Наиболее просроченные" in everything
+    image = pdf[0].render(scale=1.5).to_pil().convert("L")
+    image.save(tmp_path / "report.png")
+    dark = sum(1 for p in image.tobytes() if p < 128)
+    assert dark > 0.01 * image.width * image.height  # text, tables and the chart are drawn
