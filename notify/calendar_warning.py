@@ -47,15 +47,16 @@ def warn_admins(staff: StaffDirectory, inbox: Inbox, now: datetime, calendar: Ca
     if year is None:
         return []
     created = []
+    week = "{}-W{:02d}".format(*today.isocalendar()[:2])
+    mail = None  # rendered once, and only on the day's first run (most sweeps create nothing)
     for uid in staff.admins():
         doc_id = "cal-" + hashlib.sha256(f"{year}|{today}|{uid}".encode()).hexdigest()[:32]
         if inbox.put(doc_id, _document(uid, year, now)):
             created.append(doc_id)
             person = staff.person(uid)
             if mailer is not None and person is not None:
-                week = "{}-W{:02d}".format(*today.isocalendar()[:2])
-                mail = letter(f"Нет официального производственного календаря на {year} год", (text(year),),
-                              settings_hint=SETTINGS_HINT)
+                mail = mail or letter(f"Нет официального производственного календаря на {year} год", (text(year),),
+                                      settings_hint=SETTINGS_HINT)
                 mail_person(mailer, person, mail, key=f"calendar|{year}|{week}", kind="calendar_missing", now=now)
     return created
 

@@ -96,13 +96,14 @@ def send_surge_alert(alert: Alert, staff: StaffDirectory, inbox: Inbox, mailer: 
                f"Обычно в эти часы: {episode.baseline:.1f} сообщений за {settings.surge.window_minutes} мин "
                f"(среднее за {settings.surge.baseline_days} дней).",
                "Список сообщений пополняется, пока всплеск продолжается: раздел «Всплески» веб-клиента.")
+    mail = None if mailer is None else letter(
+        title, details, message_text=str(message.get("text") or "")[:2000],
+        case_url=f"{mailer.web_url.rstrip('/')}/web/#surge={episode.id}", settings_hint=SETTINGS_HINT)
     for uid in recipients:
         doc_id = "sg-" + hashlib.sha256(f"{episode.id}|{uid}".encode()).hexdigest()[:32]
         inbox.put(doc_id, {"recipient_uid": uid, "kind": "surge", "surge_id": episode.id, "text": title,
                            "created_at": now, "read": False})
         person = staff.person(uid)
-        if mailer is None or person is None:
+        if mailer is None or mail is None or person is None:
             continue
-        mail = letter(title, details, message_text=str(message.get("text") or "")[:2000],
-                      case_url=f"{mailer.web_url.rstrip('/')}/web/#surge={episode.id}", settings_hint=SETTINGS_HINT)
         mail_person(mailer, person, mail, key=f"surge|{episode.id}", kind="surge", now=now, urgent=True)

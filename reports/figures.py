@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from deadlines.calendar import Calendar
 from deadlines.worktime import working_minutes_between
+from oversight.surge import community_of
 from vocabulary import ZONE
 
 FINISHED_STATES = frozenset({"answered", "closed", "excluded"})
@@ -126,8 +127,6 @@ def month_figures(cases: Iterable[Mapping[str, Any]], month: str, calendar: Cale
 
 
 def _count(figures: MonthFigures, case: Mapping[str, Any], end: datetime, calendar: Calendar, now: datetime) -> None:
-    from oversight.surge import community_of
-
     agency_ids = list(case.get("agency_ids") or [])
     scopes = [figures.overall, *(figures.agencies.setdefault(a, Scope()) for a in agency_ids)]
     message = case.get("message") or {}
