@@ -100,7 +100,8 @@ def _mail(mailer: Mailer, event: Mapping[str, Any], case: Mapping[str, Any], not
 
 
 def mail_person(mailer: Mailer, person: Person, mail: Letter, *, key: str, kind: str, now: datetime,
-                urgent: bool = False, case_id: str | None = None) -> bool:
+                urgent: bool = False, case_id: str | None = None,
+                attachments: list[dict[str, str]] | None = None) -> bool:
     """One letter to one person, as they chose (at once, in the digest, or none), once per (key, person,
     kind): True if it was created now. Non-urgent mail waits for the person's working time."""
     if not person.email or person.notify_by == "inapp":
@@ -109,7 +110,7 @@ def mail_person(mailer: Mailer, person: Person, mail: Letter, *, key: str, kind:
     send_at = now if urgent or digest else next_working_time(mailer.calendars().of(person), now)
     the_id = mail_id(key, person.uid, kind)
     doc = document(person.email, mail, recipient_uid=person.uid, kind=kind, created_at=now, send_at=send_at,
-                   urgent=urgent, digest=digest, case_id=case_id, event=key)
+                   urgent=urgent, digest=digest, case_id=case_id, event=key, attachments=attachments)
     created = mailer.store.create(the_id, doc)
     if created and not digest:
         schedule_mail(mailer.queue, mailer.base_url, the_id, send_at)

@@ -1,7 +1,7 @@
 """E-mail as documents: one ``mail/{id}`` per (event, recipient), in the shape of Firebase's "Trigger Email
 from Firestore" extension, sent by our own sender (``notify.sender``) over SMTP.
 
-    to: [address], message: {subject, text, html}, attachments: [],
+    to: [address], message: {subject, text, html}, attachments: [{filename, contentType, encoding, content}],
     delivery: {state: PENDING|PROCESSING|RETRY|SUCCESS|ERROR|DIGEST|DIGESTED, attempts, startTime,
                endTime, leaseExpireTime, error, info: {messageId}},
     recipient_uid, kind, case_id?, event (case/version), urgent, send_at, created_at
@@ -67,9 +67,13 @@ def digest_letter(day: str, items: list[dict[str, str]]) -> Letter:
 
 
 def document(to: str, mail: Letter, *, recipient_uid: str, kind: str, created_at: datetime, send_at: datetime,
-             urgent: bool, digest: bool, case_id: str | None = None, event: str | None = None) -> dict[str, Any]:
+             urgent: bool, digest: bool, case_id: str | None = None, event: str | None = None,
+             attachments: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The mail document; ``attachments`` as the extension takes them: ``{filename, contentType, encoding:
+    "base64", content}``."""
     doc: dict[str, Any] = {
-        "to": [to], "message": {"subject": mail.subject, "text": mail.text, "html": mail.html}, "attachments": [],
+        "to": [to], "message": {"subject": mail.subject, "text": mail.text, "html": mail.html},
+        "attachments": list(attachments or ()),
         "delivery": {"state": "DIGEST" if digest else "PENDING", "attempts": 0, "error": None},
         "recipient_uid": recipient_uid, "kind": kind, "urgent": urgent, "send_at": send_at, "created_at": created_at,
     }

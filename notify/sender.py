@@ -9,6 +9,7 @@ ERROR. The admin sees every mail and its state in the web client (``mail`` is re
 
 from __future__ import annotations
 
+import base64
 import logging
 import smtplib
 import ssl
@@ -93,6 +94,12 @@ def message(doc: dict[str, Any], sender: str) -> EmailMessage:
     mail["Message-ID"] = make_msgid(domain="otklik")
     mail.set_content(doc["message"]["text"])
     mail.add_alternative(doc["message"]["html"], subtype="html")
+    for attachment in doc.get("attachments") or ():
+        data = attachment["content"]
+        content = base64.b64decode(data) if attachment.get("encoding") == "base64" else str(data).encode()
+        maintype, _, subtype = str(attachment.get("contentType") or "application/octet-stream").partition("/")
+        mail.add_attachment(content, maintype=maintype, subtype=subtype or "octet-stream",
+                            filename=attachment["filename"])
     return mail
 
 

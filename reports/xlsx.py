@@ -1,7 +1,8 @@
 """The §21 figures as an XLSX workbook (openpyxl), in Russian: a summary sheet (the region and each agency),
 one sheet per dimension, real numbers with number formats, frozen headers, filters.
 
-Work in progress (issue 10): the PDF, the dashboard and the monthly run are still to come.
+With the dynamics (``reports.dynamics``): a sheet «Динамика», the headline figures against the previous
+month and the region's twelve months.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from io import BytesIO
 from typing import Any
 
+from reports.dynamics import SHARES, Dynamics
 from reports.figures import MonthFigures
 from vocabulary import NETWORK_LABELS, STAGE_TITLES, Network, Stage
 
@@ -33,7 +35,16 @@ SUMMARY = [  # (header, value of a scope, number format)
 ]
 
 
-def workbook(figures: MonthFigures, agency_names: dict[str, str], title: str) -> bytes:
+TREND = [  # the trend's columns: (header, key of the region's brief, number format)
+    ("Поступило", "received", None), ("Направлено в органы", "routed", None), ("Дан ответ", "answered", None),
+    ("Не завершено на конец месяца", "open_at_end", None), ("Сроков с нарушением", "late", None),
+    ("Доля сроков в срок", "on_time_share", PERCENT), ("Медиана до ответа, рабочих часов", "median_answer_hours", HOURS),
+    ("Средняя оценка куратора", "mean_rating", DECIMAL),
+]
+
+
+def workbook(figures: MonthFigures, agency_names: dict[str, str], title: str,
+             dynamics: Dynamics | None = None) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -73,9 +84,40 @@ def workbook(figures: MonthFigures, agency_names: dict[str, str], title: str) ->
              agency_names.get(o.agency_id or "", o.agency_id or "—"), o.due.replace(tzinfo=None),
              round(o.overdue_minutes / 60, 1)] for o in figures.most_overdue],
            [None, None, None, STAMP, HOURS])
+    if dynamics is not None:
+        _dynamics(book.create_sheet("Динамика", 1), title, dynamics)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _dynamics(sheet: Any, title: str, dynamics: Dynamics) -> None:
+    changes = dynamics.changes()
+    _table(sheet, f"{title}: динамика", ["Показатель", "Отчётный месяц", "Предыдущий месяц", "Изменение",
+                                         "Изменение, %"],
+           [[c.label, c.now, c.before, c.delta, c.percent] for c in changes],
+           [None, None, None, None, PERCENT])
+    for row, change in enumerate(changes, start=4):  # shares are shown as shares, their change in points
+        fmt = PERCENT if change.key in SHARES else DECIMAL if isinstance(change.now, float) else None
+        for column in (2, 3, 4):
+            if fmt:
+                sheet.cell(row=row, column=column).number_format = fmt
+    first = 4 + len(changes) + 2
+    sheet.cell(row=first, column=1, value="Двенадцать месяцев (всего по республике)").font = _bold()
+    sheet.append(["Месяц", *(header for header, _, _ in TREND)])
+    for month, brief in dynamics.trend:
+        sheet.append([month, *((brief or {}).get(key) for _, key, _ in TREND)])
+        for column, (_, _, fmt) in enumerate(TREND, start=2):
+            if fmt:
+                sheet.cell(row=sheet.max_row, column=column).number_format = fmt
+    for cell in sheet[first + 1]:
+        cell.font = _bold()
+
+
+def _bold() -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
 
 
 def _table(sheet: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
