@@ -142,6 +142,11 @@ def ports() -> Ports:
     return _part("ports", build)
 
 
+def agency_names() -> dict[str, str]:
+    """Each agency's short name by id (re-read at most once a minute)."""
+    return _part("agency_names", lambda: ttl_cached(_load_agency_names))()
+
+
 def oversight() -> Oversight:
     """The §22 handlers' stores: the admin's ``settings/oversight`` (re-read at most once a minute), the
     surge counts and episodes, the recent messages, the names of agencies and municipalities."""

@@ -23,6 +23,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/tasks/mail": ("functions.tasks_http", "mail"),
     "/scheduler/sweep": ("functions.scheduler_http", "sweep"),
     "/scheduler/digest": ("functions.scheduler_http", "digest"),
+    "/scheduler/monthly-report": ("functions.scheduler_http", "monthly_report"),
     "/api": ("functions.api_http", "api"),
     "/web": ("functions.web_http", "web"),
 }
@@ -65,6 +66,11 @@ def tasks_mail(request: Request) -> Any:
 @functions_framework.http
 def scheduler_digest(request: Request) -> Any:
     return _handler(*ROUTES["/scheduler/digest"])(request)
+
+
+@functions_framework.http
+def scheduler_monthly_report(request: Request) -> Any:
+    return _handler(*ROUTES["/scheduler/monthly-report"])(request)
 
 
 @functions_framework.http

@@ -4,6 +4,7 @@ One pass: the deadlines' backstop and the outbox's (``escalation.sweep``), the p
 upkeep on the cases (``escalation.upkeep``: provisional deadlines recomputed once their year is
 published, cases without deadlines repaired), mail whose task was lost, and the admins' daily warning
 before the calendar runs out (``notify.calendar_warning``). POST /scheduler/digest: the daily digests.
+POST /scheduler/monthly-report: the §21 monthly report (``reports.monthly``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_PATH = "/scheduler/sweep"
 DIGEST_PATH = "/scheduler/digest"
+MONTHLY_PATH = "/scheduler/monthly-report"
 MAIL_BATCH = 50
 
 
@@ -65,6 +67,29 @@ def digest(request: Request) -> Any:
         log.warning("digest: store unavailable, the next run retries: %s", err)
         return unavailable()
     return jsonify(status="ok", digests=len(created)), 200
+
+
+def monthly_report(request: Request) -> Any:
+    """POST /scheduler/monthly-report (Cloud Scheduler, the 1st–10th of each month at 09:00 Izhevsk time):
+    from the first working day on, the previous month's report, made and sent once."""
+    import bootstrap
+    from adapters.firestore_reports import FirestoreReports
+    from infra.firestore import firestore_client
+    from reports.monthly import monthly_run
+
+    refused = _refused(request, MONTHLY_PATH)
+    if refused is not None:
+        return refused
+    store = FirestoreReports(firestore_client)
+    try:
+        done = monthly_run(bootstrap.clock()(), store.month_cases, store, bootstrap.policy()().curator_calendar,
+                           bootstrap.agency_names(), bootstrap.staff(),
+                           bootstrap.oversight().settings().report_uids, bootstrap.ports().inbox,
+                           bootstrap.mailer(), bootstrap.zone())
+    except OUTAGES as err:
+        log.warning("monthly report: store unavailable, the next run retries: %s", err)
+        return unavailable()
+    return jsonify(done), 200
 
 
 def sweep(request: Request) -> Any:
