@@ -56,7 +56,7 @@ class FirestoreReports:
         query = (self._client().collection("cases").where(filter=FieldFilter("detected_at", ">=", start))
                  .where(filter=FieldFilter("detected_at", "<", end)))
         with _outages():
-            result = query.count().get(timeout=self._timeout_s)
+            result: Any = query.count().get(timeout=self._timeout_s)  # type: ignore[call-arg]
         return int(result[0][0].value)
 
     def briefs(self, months: list[str]) -> dict[str, dict[str, Any]]:

@@ -66,3 +66,29 @@ def test_a_months_cases_are_streamed_without_their_text(world: World, monkeypatc
     assert sorted(c["id"] for c in found) == [f"vk-2_{i}" for i in range(5)]
     assert all("text" not in c["message"] and "raw" not in c and c["deadlines"] for c in found)
     assert store.reads == 5 and store.count(*month_bounds("2026-11")) == 1
+
+
+def test_by_hand_the_files_are_written_with_a_progress_bar(world: World, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from openpyxl import load_workbook
+
+    from reports.cli import main
+
+    for i in range(3):
+        world.detect(f"vk-3_{i}", samara(2026, 11, 5 + i, 10, 0))
+    world.clock.now = samara(2026, 12, 1, 7, 0)  # by hand, before the scheduler's hour
+    assert main(["monthly", "--month", "2026-11", "--out", str(tmp_path / "out")]) == 0
+    out, err = capsys.readouterr()
+    done = json.loads(out)
+    assert done["month"] == "2026-11" and done["cases"] == 3 and "letters" not in done
+    assert "Обращения за 2026-11" in err and "3/3" in err
+    book = load_workbook(tmp_path / "out" / "otklik-2026-11.xlsx")
+    assert book["Сводка"]["B4"].value == 3
+    assert (tmp_path / "out" / "otklik-2026-11.pdf").read_bytes().startswith(b"%PDF")
+    with pytest.raises(SystemExit) as refused:
+        main(["monthly", "--month", "2026-13", "--out", str(tmp_path)])
+    assert refused.value.code == 2 and "not a month" in capsys.readouterr().err
+    assert main(["monthly", "--out", str(tmp_path), "--send"]) == 2  # e-mail is off here
+    assert "OTKLIK_SMTP_HOST" in capsys.readouterr().err
