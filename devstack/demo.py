@@ -152,6 +152,39 @@ def mark_counting_begun(now: datetime) -> None:
     firestore_client().collection("activity_meta").document("since").set({"day": since})
 
 
+HISTORY_PER_MONTH = (18, 2)  # a past month's cases: 18 a year ago, two more each month since
+
+
+def load_history(now: datetime) -> str:
+    """The twelve months before this one, worked through the workflow (``devstack.history``), their briefs
+    kept as the monthly report keeps them, and last month's report made (the dashboard's and the
+    dynamics' data). The local scheduler's monthly run then mails that month's report as Cloud Scheduler
+    would on the first working day."""
+    from zoneinfo import ZoneInfo
+
+    from adapters.firestore_reports import FirestoreReports
+    from deadlines.policy import default_policy
+    from devstack.history import History, write
+    from infra.firestore import firestore_client
+    from reports.dynamics import month_brief, previous_month
+    from reports.figures import month_figures
+    from reports.monthly import make_report
+    from vocabulary import ZONE
+
+    current = now.astimezone(ZoneInfo(ZONE)).strftime("%Y-%m")
+    months = [previous_month(current, back) for back in range(12, 0, -1)]
+    history = History(agencies=[a["id"] for a in _load("agencies.json", "agencies")])
+    made = {m: history.month(m, HISTORY_PER_MONTH[0] + HISTORY_PER_MONTH[1] * i) for i, m in enumerate(months)}
+    written = write(firestore_client(), history.documents())
+    store, calendar = FirestoreReports(firestore_client), default_policy().curator_calendar
+    for month in months[:-1]:
+        figures = month_figures((history.repo.docs[i] for i in made[month]), month, calendar, now)
+        store.save_brief(month, month_brief(figures, now))
+    names = {a["id"]: a["short_name"] for a in _load("agencies.json", "agencies")}
+    make_report(months[-1], store.month_cases, store, calendar, now, names)
+    return f"{written} cases over {months[0]}..{months[-1]}, the monthly report of {months[-1]}"
+
+
 def _expect(response: requests.Response, what: str, ok: Any) -> None:
     if response.status_code != 200 or not ok(response):
         raise RuntimeError(f"demo {what} delivery failed: {response.status_code} {response.text[:300]}")
@@ -175,4 +208,5 @@ def load(stack: Stack, with_messages: bool = True) -> dict[str, object]:
         counts = replay_messages(stack, key, now)
         summary["demo messages replayed"] = ", ".join(f"{k} {v}" for k, v in counts.items())
         summary["demo surge"] = f"{replay_surge(stack, now)} VK comments on one post within minutes"
+        summary["demo history"] = load_history(now)
     return summary

@@ -101,6 +101,9 @@ SEED: dict[str, dict[str, Any]] = {
     "surges/s-1": {"label": "сообщество ВКонтакте «Х»", "case_ids": ["case-a", "case-b"], "peak": 30},
     "activity/k1": {"key": "community:vk:1", "surge": "s-1"},
     "activity_meta/since": {"day": "20261201"},
+    "report_months/2026-11": {"month": "2026-11", "overall": {"received": 3}},
+    "report_files/otklik-2026-11.pdf": {"month": "2026-11", "name": "otklik-2026-11.pdf"},
+    "report_runs/2026-11": {"state": "sent"},
 }
 
 
@@ -338,6 +341,15 @@ CHECKS = [
     check("curator", "update", "surges/s-1", DENY),
     check("curator", "get", "activity/k1", DENY),
     check("supervisor", "get", "activity_meta/since", DENY),
+    # -- the monthly report: its briefs and files for those who read every case; the run also for the admin
+    check("supervisor", "list", Q("report_months"), ALLOW, {"report_months/2026-11"}),
+    check("curator", "get", "report_files/otklik-2026-11.pdf", ALLOW),
+    check("lead_a", "get", "report_months/2026-11", DENY),  # names every agency's figures
+    check("exec_a", "get", "report_files/otklik-2026-11.pdf", DENY),
+    check("admin", "get", "report_months/2026-11", DENY),
+    check("admin", "get", "report_runs/2026-11", ALLOW),
+    check("supervisor", "update", "report_months/2026-11", DENY),
+    check("anonymous", "get", "report_files/otklik-2026-11.pdf", DENY),
     # -- no token: nothing
     check("anonymous", "get", "cases/case-a", DENY),
     check("anonymous", "list", Q("cases", contains=BY_A), DENY),

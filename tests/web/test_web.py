@@ -337,6 +337,66 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
     print(f"screenshots: {shots}")  # noqa: T201
 
 
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_the_supervisor_starts_from_the_monthly_report(demo_stack: Stack, tmp_path: Path) -> None:
+    """The demo's twelve past months (worked through the workflow) and last month's report: the supervisor
+    signs in to the dashboard, sees the figures against the previous month, the charts, the agencies, and
+    downloads the PDF the report made."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
+    from playwright.sync_api import expect, sync_playwright
+
+    from infra.firestore import firestore_client
+
+    db = firestore_client()
+    briefs = {s.id: s.to_dict() for s in db.collection("report_months").stream()}
+    assert len(briefs) == 12
+    last = max(briefs)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="ru-RU", accept_downloads=True)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{demo_stack.base_url}/web/")
+            page.fill("#email", _staff("supervisor"))
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            reports = page.locator("#reports")
+            expect(reports).to_contain_text("Ежемесячный отчёт (п. 21)", timeout=20_000)
+            expect(page.locator("#report-month option")).to_have_count(12)
+            overall = briefs[last]["overall"]
+            received = page.locator("#report-tiles .tile[data-key=received]")
+            expect(received.locator(".tile-value")).to_have_text(str(overall["received"]))
+            expect(received.locator(".tile-change")).to_contain_text("▲")  # the demo's months grow
+            expect(page.locator("#trend-chart rect.bar")).to_have_count(24)
+            expect(page.locator("#trend-chart circle.share-point")).to_have_count(12)
+            rows = page.locator("#report-agencies tbody tr")
+            expect(rows).to_have_count(len(briefs[last]["agencies"]))
+            page.screenshot(path=str(tmp_path / "web-report.png"))
+            page.locator("#report-agencies").scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / "web-report-agencies.png"))
+            with page.expect_download() as download:
+                page.locator("#download-pdf").click()
+            saved = tmp_path / download.value.suggested_filename
+            download.value.save_as(saved)
+            assert saved.name == f"otklik-{last}.pdf" and saved.read_bytes().startswith(b"%PDF")
+            # An earlier month, chosen: its own figures.
+            earlier = sorted(briefs)[-2]
+            page.locator("#report-month").select_option(earlier)
+            expect(received.locator(".tile-value")).to_have_text(str(briefs[earlier]["overall"]["received"]))
+            # A case opened from the list takes the pane; the header's button brings the report back.
+            page.locator("tr.case-row").first.click()
+            expect(page.locator("#case-card")).to_be_visible(timeout=10_000)
+            page.locator("#open-reports").click()
+            expect(reports).to_be_visible()
+            assert not errors, errors
+        finally:
+            browser.close()
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
 def test_the_client_vocabulary_is_generated_from_the_workflow(tmp_path: Path) -> None:
     """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary and
     cases/transitions.py: what node imports from it is exactly those (set-up runs it before bundling)."""

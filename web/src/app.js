@@ -5,7 +5,7 @@ import {
   connectAuthEmulator, getAuth, onAuthStateChanged, signInWithEmailAndPassword, signOut,
 } from 'firebase/auth';
 import {
-  collection, connectFirestoreEmulator, doc, getDocs, getFirestore, limit, onSnapshot, orderBy, query, where,
+  collection, connectFirestoreEmulator, doc, getDoc, getDocs, getFirestore, limit, onSnapshot, orderBy, query, where,
 } from 'firebase/firestore';
 
 import * as api from './api.js';
@@ -16,6 +16,7 @@ import { tickCountdowns } from './views/countdown.js';
 import { renderList } from './views/list.js';
 import { Mailbox } from './views/mailbox.js';
 import { renderNotifications } from './views/notifications.js';
+import { renderReports } from './views/reports.js';
 import { renderSignIn } from './views/signin.js';
 import { renderSurges } from './views/surges.js';
 
@@ -87,10 +88,13 @@ async function startSession(db, auth, user, me) {
   const notesEl = h('section', { class: 'notes', id: 'notifications' },
     h('p', { class: 'muted small' }, 'Уведомления: загрузка…'));
   const agency = me.agency_id ? (agencies.get(me.agency_id) || {}).short_name || me.agency_id : '';
+  const readsReports = me.role === 'curator' || me.role === 'supervisor';
+  let showReports = () => {};
   const header = h('header', {},
     h('strong', { class: 'brand' }, 'Отклик'),
     h('span', { class: 'who', id: 'whoami' }, me.name || user.email || me.uid, ' — ',
       h('span', { id: 'role' }, ROLE_LABELS[me.role] || me.role), agency ? `, ${agency}` : ''),
+    readsReports ? h('button', { type: 'button', id: 'open-reports', onclick: () => showReports() }, 'Отчёты (п. 21)') : null,
     h('button', { type: 'button', onclick: () => signOut(auth) }, 'Выйти'));
   const surgesEl = h('section', { class: 'surges', id: 'surges', hidden: true });
   root.replaceChildren(header, notesEl, surgesEl, h('main', {}, listEl, cardEl));
@@ -177,14 +181,75 @@ async function startSession(db, auth, user, me) {
     ));
   }
 
-  // A link from a letter or a notification: /web/#case=<id> opens that case, #surge=<id> that surge.
+  if (readsReports) showReports = reportsDashboard(db, cardEl, s, agencies, listEl);
+
+  // A link from a letter or a notification: /web/#case=<id> opens that case, #surge=<id> that surge,
+  // #report=<YYYY-MM> that month's report.
   const fromHash = () => {
-    const match = /^#(case|surge)=(.+)$/.exec(window.location.hash);
+    const match = /^#(case|surge|report)=(.+)$/.exec(window.location.hash);
     if (match && match[1] === 'case') openCase(decodeURIComponent(match[2]));
     if (match && match[1] === 'surge') openSurge(decodeURIComponent(match[2]));
+    if (match && match[1] === 'report') showReports(decodeURIComponent(match[2]));
   };
   window.onhashchange = fromHash;
   fromHash();
+  if (me.role === 'supervisor' && !window.location.hash) showReports(); // the Head's people start from the report
+}
+
+// The §21 dashboard in the card pane (docs/web.md): the months' briefs, live; the files downloaded on demand.
+// Returns the function that shows it (for a month, or the latest).
+function reportsDashboard(db, cardEl, s, agencies, listEl) {
+  const names = new Map([...agencies].map(([id, a]) => [id, a.short_name || a.name || id]));
+  const municipalities = new Map();
+  getDocs(collection(db, 'municipalities'))
+    .then((snap) => snap.forEach((d) => municipalities.set(d.id, d.data().name || d.id)))
+    .catch(() => {}); // names are a convenience
+  let briefs = null;
+  let month = null;
+  let visible = false;
+  let unsubscribe = null;
+  const download = async (name) => {
+    const status = cardEl.querySelector('#download-status');
+    try {
+      const snap = await getDoc(doc(db, 'report_files', name));
+      if (!snap.exists()) throw new Error('файла нет');
+      const { data, content_type: type } = snap.data();
+      const link = h('a', { href: URL.createObjectURL(new Blob([data.toUint8Array()], { type })), download: name });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      if (status) status.textContent = `Скачан ${name}`;
+    } catch (err) {
+      if (status) status.textContent = `Не удалось скачать ${name}: ${readError(err)}`;
+    }
+  };
+  const paint = () => {
+    if (!visible) return;
+    if (briefs === null) {
+      cardEl.replaceChildren(h('p', { class: 'muted' }, 'Загрузка отчётов…'));
+      return;
+    }
+    renderReports(cardEl, briefs, {
+      month, names, municipalities, onDownload: download, onMonth: (m) => { month = m; paint(); },
+    });
+  };
+  return (wanted) => {
+    s.cardUnsubscribe.forEach((u) => u());
+    s.cardUnsubscribe = [];
+    s.selectedId = null;
+    listEl.querySelectorAll('tr.case-row.selected').forEach((tr) => tr.classList.remove('selected'));
+    visible = true;
+    if (wanted) month = wanted;
+    if (!unsubscribe) {
+      unsubscribe = onSnapshot(query(collection(db, 'report_months'), orderBy('month', 'desc'), limit(24)),
+        (snap) => { briefs = snap.docs.map((d) => ({ month: d.id, ...d.data() })); paint(); },
+        (err) => cardEl.replaceChildren(h('p', { class: 'error' }, `Отчёты: ${readError(err)}`)));
+      s.unsubscribe.push(() => unsubscribe());
+    }
+    // A case opened from the list takes the pane back.
+    s.cardUnsubscribe.push(() => { visible = false; });
+    paint();
+  };
 }
 
 // The admin's view of e-mail: every letter sent or waiting, its state, and its text (docs/web.md).
