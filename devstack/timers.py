@@ -12,15 +12,17 @@ SWEEP_EVERY_S = 60.0
 
 
 def start_sweep(stack: Stack, stop: threading.Event, every_s: float = SWEEP_EVERY_S) -> threading.Thread:
-    """Every `every_s` seconds, POST /scheduler/sweep as Cloud Scheduler does every 5 minutes in production."""
+    """Every `every_s` seconds, POST /scheduler/sweep as Cloud Scheduler does every 5 minutes in production,
+    and /scheduler/monthly-report (in production daily on the 1st–10th at 09:00; it reports a month once)."""
 
     def loop() -> None:
         while not stop.wait(every_s):
-            try:
-                requests.post(f"{stack.base_url}/scheduler/sweep", timeout=30,
-                              headers={"X-Otklik-Task-Secret": stack.task_secret})
-            except requests.RequestException as err:
-                print(f"[sweep] {err}", flush=True)
+            for path in ("/scheduler/sweep", "/scheduler/monthly-report"):
+                try:
+                    requests.post(f"{stack.base_url}{path}", timeout=120,
+                                  headers={"X-Otklik-Task-Secret": stack.task_secret})
+                except requests.RequestException as err:
+                    print(f"[{path}] {err}", flush=True)
 
     thread = threading.Thread(target=loop, name="sweep-timer", daemon=True)
     thread.start()
