@@ -7,12 +7,11 @@ month and the region's twelve months.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from io import BytesIO
 from typing import Any
 
-from reports.dynamics import SHARES, Dynamics
+from reports.dynamics import SHARES, Dynamics, previous_month
 from reports.figures import MonthFigures
 from vocabulary import NETWORK_LABELS, STAGE_TITLES, Network, Stage
 
@@ -70,12 +69,23 @@ def workbook(figures: MonthFigures, agency_names: dict[str, str], title: str,
                                                    "В работе", "Доля в срок"], rows,
            [None, None, None, None, None, PERCENT])
 
-    networks = {NETWORK_LABELS.get(Network(k), k) if k in set(Network) else k: v for k, v in figures.by_network.items()}
-    for sheet, header, counter in (("Сети", "Социальная сеть", Counter(networks)),
-                                   ("Сообщества", "Сообщество", figures.by_community),
-                                   ("Муниципалитеты", "Муниципальное образование", figures.by_municipality)):
-        _table(book.create_sheet(sheet), f"{title}: по измерению «{header}»", [header, "Сообщений"],
-               [[k, v] for k, v in counter.most_common()], [None, None])
+    def network(key: str) -> str:
+        return NETWORK_LABELS.get(Network(key), key) if key in set(Network) else key
+
+    before = (dynamics.briefs.get(previous_month(figures.month)) or {}) if dynamics else {}
+    for sheet, header, field, counter, label in (
+            ("Сети", "Социальная сеть", "by_network", figures.by_network, network),
+            ("Сообщества", "Сообщество", "by_community", figures.by_community, str),
+            ("Муниципалитеты", "Муниципальное образование", "by_municipality", figures.by_municipality, str)):
+        if dynamics is None:
+            _table(book.create_sheet(sheet), f"{title}: по измерению «{header}»", [header, "Сообщений"],
+                   [[label(k), v] for k, v in counter.most_common()], [None, None])
+            continue
+        earlier = before.get(field) or {}  # the previous month's counts, where its brief has them
+        _table(book.create_sheet(sheet), f"{title}: по измерению «{header}»",
+               [header, "Сообщений", "Предыдущий месяц", "Изменение"],
+               [[label(k), v, earlier.get(k), v - earlier[k] if k in earlier else None]
+                for k, v in counter.most_common()], [None, None, None, None])
 
     overdue = book.create_sheet("Просрочки")
     _table(overdue, f"{title}: десять наиболее просроченных", ["Обращение", "Этап", "Исполнительный орган",

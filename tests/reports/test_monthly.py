@@ -117,3 +117,13 @@ def test_the_admins_recipients_replace_the_supervisors() -> None:
     staff = InMemoryStaff({p.uid: p for p in (HEAD, DEPUTY)})
     done = monthly_run(samara(2026, 11, 3, 10, 0), source(m), store, CALENDAR, {}, staff, ["deputy"], inbox, None)
     assert done["recipients"] == 1 and [n["recipient_uid"] for n in inbox.docs.values()] == ["deputy"]
+
+
+def test_the_dimension_sheets_show_the_previous_months_counts() -> None:
+    from openpyxl import load_workbook
+
+    m = october()
+    report = make_report("2026-10", source(m), InMemoryReports(), CALENDAR, NOW, {})
+    book = load_workbook(BytesIO(report.xlsx))
+    rows = [[c.value for c in row] for row in book["Сети"].iter_rows(min_row=3)]
+    assert rows == [["Социальная сеть", "Сообщений", "Предыдущий месяц", "Изменение"], ["ВКонтакте", 4, 1, 3]]
