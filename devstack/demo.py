@@ -173,7 +173,7 @@ def load_history(now: datetime) -> str:
 
     current = now.astimezone(ZoneInfo(ZONE)).strftime("%Y-%m")
     months = [previous_month(current, back) for back in range(12, 0, -1)]
-    history = History(agencies=[a["id"] for a in _load("agencies.json", "agencies")])
+    history = History(agencies=[a["id"] for a in _load("agencies.json", "agencies")], until=now)
     made = {m: history.month(m, HISTORY_PER_MONTH[0] + HISTORY_PER_MONTH[1] * i) for i, m in enumerate(months)}
     written = write(firestore_client(), history.documents())
     store, calendar = FirestoreReports(firestore_client), default_policy().curator_calendar

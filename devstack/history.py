@@ -31,6 +31,10 @@ COMMUNITIES = [("218000001", "Ижевск — обратная связь"), ("
                ("218000003", "Сарапул сегодня"), ("218000004", "Воткинск. Новости")]
 
 
+class _Later(Exception):  # noqa: N818 - the case's next step is after ``until``: it stays where it is
+    pass
+
+
 class _NoQueue:
     def create(self, task: TaskRequest) -> bool:
         return True
@@ -47,8 +51,9 @@ def _agencies() -> list[str]:
 class History:
     """Cases of past months, worked through the workflow in memory (``repo``)."""
 
-    def __init__(self, seed: int = 21, agencies: list[str] | None = None) -> None:
+    def __init__(self, seed: int = 21, agencies: list[str] | None = None, until: datetime | None = None) -> None:
         self.rng = random.Random(seed)
+        self.until = until
         self.repo = InMemoryCases()
         self.agencies = agencies or _agencies()
         self.texts = _texts()
@@ -64,7 +69,10 @@ class History:
         for i in range(count):
             detected = start + timedelta(seconds=self.rng.uniform(0, seconds - 3 * 24 * 3600))
             case_id = f"vk-h{month.replace('-', '')}_{i}"
-            self._work(case_id, detected)
+            try:
+                self._work(case_id, detected)
+            except _Later:
+                pass
             ids.append(case_id)
         return ids
 
@@ -78,6 +86,8 @@ class History:
         assert self.service.open_case(doc, case_id, at) is not None
 
     def _do(self, case_id: str, who: Actor, command: str, at: datetime, **body: Any) -> datetime:
+        if self.until is not None and at > self.until:
+            raise _Later
         self.now = at
         version = self.repo.docs[case_id]["version"]
         self.service.execute(case_id, who, command, {"version": version, **body})
