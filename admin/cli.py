@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
                                             "(docs/oversight.md); prints the settings")
     over.add_argument("--head", nargs="*", metavar="EMAIL", help="the Head's recipients (none given: the supervisors)")
     over.add_argument("--report", nargs="*", metavar="EMAIL", help="the monthly report's recipients")
+    reasons = sub.add_parser("dismissal-reasons", help="why a message may need no reaction (the curator's list); "
+                                                       "prints the list")
+    reasons.add_argument("--set", nargs="*", default=[], metavar="CODE=LABEL", help="add, or reword, a reason")
+    reasons.add_argument("--remove", nargs="*", default=[], metavar="CODE")
+    reasons.add_argument("--reset", action="store_true", help="back to the built-in list")
     for name, kind in (("window-minutes", int), ("baseline-days", int), ("min-count", int), ("factor", float),
                        ("p-value", float), ("quiet-minutes", int), ("recent-hours", int), ("min-history-days", int)):
         over.add_argument(f"--surge-{name}", type=kind, default=None)
@@ -59,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
                 "window_minutes", "baseline_days", "min_count", "factor", "p_value", "quiet_minutes", "recent_hours",
                 "min_history_days") if getattr(args, f"surge_{name}") is not None}
             print(json.dumps(admin.set_oversight(args.head, args.report, surge), ensure_ascii=False))
+        elif args.command == "dismissal-reasons":
+            print(json.dumps(admin.set_dismissal_reasons(args.set, args.remove, args.reset), ensure_ascii=False))
         elif args.command == "import-agencies":
             print(json.dumps({"imported": admin.import_agencies(args.file, now)}))
         else:

@@ -71,6 +71,35 @@ def set_oversight(head: list[str] | None, report: list[str] | None, surge: dict[
     return checked
 
 
+def set_dismissal_reasons(add: list[str], remove: list[str], reset: bool) -> list[dict[str, str]]:
+    """Update ``settings/dismissal_reasons``: ``add`` as "code=Формулировка" (a code given again gets the new
+    wording), ``remove`` by code, ``reset`` back to the built-in list. Cases keep the wording they were
+    dismissed with."""
+    import re
+
+    from vocabulary import DISMISSAL_REASONS
+
+    ref = firestore_client().collection("settings").document("dismissal_reasons")
+    snap = ref.get()
+    stored = (snap.to_dict() or {}).get("reasons") if snap.exists and not reset else None
+    reasons = {r["code"]: r["label"] for r in stored} if stored else dict(DISMISSAL_REASONS)
+    for item in add:
+        code, sep, label = item.partition("=")
+        if not sep or not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", code.strip()) or not label.strip():
+            raise StaffError(f"ожидается code=Формулировка (code: латиница, цифры, _): {item!r}")
+        reasons[code.strip()] = label.strip()
+    for code in remove:
+        if code not in reasons:
+            raise StaffError(f"нет причины {code!r}; есть: {', '.join(reasons)}")
+        del reasons[code]
+    if not reasons:
+        raise StaffError("список причин не может быть пустым")
+    listed = [{"code": code, "label": label} for code, label in reasons.items()]
+    if add or remove or reset:
+        ref.set({"reasons": listed})
+    return listed
+
+
 def _uid_of(email: str) -> str:
     from google.cloud.firestore import FieldFilter
 

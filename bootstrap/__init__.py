@@ -221,7 +221,8 @@ def case_service() -> CaseService:
         from workflow.service import CaseService
 
         return CaseService(cases=cases(), policy=policy(), queue=queue(), clock=clock(), base_url=base_url(),
-                           agencies=_part("agencies", lambda: ttl_cached(_load_agencies)))
+                           agencies=_part("agencies", lambda: ttl_cached(_load_agencies)),
+                           dismissal_reasons=_part("dismissal_reasons", lambda: ttl_cached(_load_dismissal_reasons)))
 
     return _part("case_service", build)
 
@@ -299,6 +300,19 @@ def _load_oversight_settings() -> OversightSettings:
 
     snap = firestore_client().collection("settings").document("oversight").get(timeout=10)
     return oversight_from(snap.to_dict() if snap.exists else None)
+
+
+def _load_dismissal_reasons() -> dict[str, str]:
+    """``settings/dismissal_reasons`` ({reasons: [{code, label}]}, set by ``python -m admin
+    dismissal-reasons``), else the built-in list."""
+    from infra.firestore import firestore_client
+    from vocabulary import DISMISSAL_REASONS
+
+    snap = firestore_client().collection("settings").document("dismissal_reasons").get(timeout=10)
+    stored = (snap.to_dict() or {}).get("reasons") if snap.exists else None
+    if not stored:
+        return dict(DISMISSAL_REASONS)
+    return {str(r["code"]): str(r["label"]) for r in stored if r.get("code") and r.get("label")}
 
 
 def _load_agencies() -> set[str]:

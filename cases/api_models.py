@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from cases import commands as c
 from cases.model import Actor, Case
@@ -32,6 +33,12 @@ class NotifyChoice(BaseModel):
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     version: int = Field(ge=1, description="the case version the person saw")
+
+
+class BulkItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=200)
+    version: int = Field(ge=1)
 
 
 class Route(Body):
@@ -73,6 +80,21 @@ class Publish(Body):
     url: str = Field(default="", max_length=2000)
 
 
+class Dismiss(Body):
+    reason: str = Field(min_length=1, max_length=100, description="a code of the dismissal reasons' list "
+                                                                    "(GET /api/dismissal-reasons)")
+    note: str | None = Field(default=None, max_length=2000)
+    # Its wording, set by the service from the list (never taken from the request).
+    label: SkipJsonSchema[str] = Field(default="", exclude=True)
+
+
+class BulkDismiss(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cases: list[BulkItem] = Field(min_length=1, max_length=200, description="the selected rows")
+    reason: str = Field(min_length=1, max_length=100)
+    note: str | None = Field(default=None, max_length=2000)
+
+
 class LinkRepeat(Body):
     earlier_case_id: str = Field(default="", max_length=200)
 
@@ -101,4 +123,6 @@ COMMANDS: dict[str, Command] = {
     "confirm_exclusion": Command(OptionalReason, lambda k, a, b, now, p: c.confirm_exclusion(k, a, now, b.reason)),
     "reverse_exclusion": Command(Body, lambda k, a, b, now, p: c.reverse_exclusion(k, a, now, p)),
     "mark_significant": Command(Reason, lambda k, a, b, now, p: c.mark_significant(k, a, b.reason, now)),
+    "dismiss": Command(Dismiss, lambda k, a, b, now, p: c.dismiss(k, a, b.reason, b.label, b.note, now)),
+    "reopen": Command(Body, lambda k, a, b, now, p: c.reopen(k, a, now, p)),
 }

@@ -8,10 +8,12 @@ changes the case it was given. Refusals are ``cases.errors`` exceptions.
 from cases.answering import approve, close, publish, return_for_rework, submit_draft
 from cases.curation import (
     confirm_exclusion,
+    dismiss,
     dismiss_exclusion,
     flag_exclusion,
     link_repeat,
     mark_significant,
+    reopen,
     reverse_exclusion,
 )
 from cases.routing import accept, assign_executor, contribute, detect, return_not_competent, route
@@ -26,11 +28,13 @@ __all__ = [
     "confirm_exclusion",
     "contribute",
     "detect",
+    "dismiss",
     "dismiss_exclusion",
     "flag_exclusion",
     "link_repeat",
     "mark_significant",
     "publish",
+    "reopen",
     "return_for_rework",
     "return_not_competent",
     "reverse_exclusion",

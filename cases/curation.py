@@ -1,4 +1,5 @@
-"""The curator's marks on a case: repeats (§17), exclusion (§19), social significance (§22)."""
+"""The curator's marks on a case: needs no reaction (§1, §6, §8), repeats (§17), exclusion (§19), social
+significance (§22)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from datetime import datetime
 from cases.apply import Result, aware, commit, required_text
 from cases.errors import Invalid
 from cases.events import (
+    Dismissed,
     ExclusionConfirmed,
     ExclusionDismissed,
     ExclusionFlagged,
     ExclusionReversed,
     MarkedSignificant,
+    Reopened,
     RepeatLinked,
 )
-from cases.model import Actor, Case, CaseState, Exclusion, Significance, Stage
+from cases.model import Actor, Case, CaseState, Dismissal, Exclusion, Significance, Stage
 from cases.schedule import DuePlanner, Ledger
 from cases.transitions import check
 
@@ -127,3 +130,36 @@ def mark_significant(case: Case, actor: Actor, reason: str, now: datetime) -> Re
     why = required_text(reason, "reason_required", "Укажите, чем сообщение социально значимо (п. 22).")
     mark = Significance(by=actor.uid, at=aware(now), reason=why)
     return commit(case, actor, MarkedSignificant, now, payload={"reason": why}, significant=mark)
+
+
+def dismiss(case: Case, actor: Actor, reason: str, label: str, note: str | None, now: datetime) -> Result:
+    """§1/§6/§8: the detected message needs no reaction (``reason``: a code of the admin's list, ``label``
+    its wording). It is not routed; its clocks stop (the pending deadlines are cancelled and remembered)."""
+    check("dismiss", case, actor)
+    code = required_text(reason, "reason_required", "Выберите причину, по которой реагирование не требуется.")
+    ledger = Ledger(case.deadlines)
+    cancelled = ledger.cancel_pending()
+    note = (note or "").strip() or None
+    mark = Dismissal(reason=code, label=label or code, note=note, by=actor.uid, at=aware(now),
+                     cancelled_deadlines=cancelled)
+    return commit(case, actor, Dismissed, now, to_state=CaseState.dismissed,
+                  payload={"reason": code, "label": mark.label, "note": note, "cancelled": cancelled},
+                  ledger=ledger, dismissal=mark)
+
+
+def reopen(case: Case, actor: Actor, now: datetime, planner: DuePlanner) -> Result:
+    """A dismissed message taken back for routing. Its clocks run from the detection again, as if they had
+    never stopped: a reopened message is as late as it really is (a deadline already past is missed at
+    once)."""
+    check("reopen", case, actor)
+    mark = case.dismissal
+    if mark is None:
+        raise Invalid("Обращение не отмечалось как не требующее реагирования.", code="not_dismissed")
+    ledger = Ledger(case.deadlines, planner)
+    keys = sorted(mark.cancelled_deadlines, key=lambda k: k != Stage.answer)  # the answer before the draft
+    for key in keys:
+        old = case.deadlines[key]
+        ledger.start(key, old.stage, old.started_at, old.agency_id)
+    reopened = mark.model_copy(update={"reopened_by": actor.uid, "reopened_at": aware(now)})
+    return commit(case, actor, Reopened, now, to_state=CaseState.detected, payload={"restarted": keys},
+                  ledger=ledger, dismissal=reopened)

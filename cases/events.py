@@ -183,13 +183,25 @@ class MarkedSignificant(CaseEvent):
     type: Literal["MarkedSignificant"] = "MarkedSignificant"
 
 
+class Dismissed(CaseEvent):
+    """§1/§6/§8: needs no reaction. payload: reason, label, note, cancelled (deadline keys)"""
+
+    type: Literal["Dismissed"] = "Dismissed"
+
+
+class Reopened(CaseEvent):
+    """A dismissed message taken back for routing. payload: restarted (deadline keys, from the detection)"""
+
+    type: Literal["Reopened"] = "Reopened"
+
+
 EVENT_TYPES: dict[str, type[CaseEvent]] = {
     cls.__name__: cls
     for cls in (
         CaseDetected, Routed, ReturnedNotCompetent, Accepted, ExecutorAssigned, ContributionMade,
         DraftSubmitted, Approved, ReturnedForRework, Published, Closed, RepeatLinked, ExclusionFlagged,
         ExclusionDismissed, ExclusionConfirmed, ExclusionReversed, MarkedSignificant, DeadlinesRecomputed,
-        DeadlineWarned, DeadlineMissed, MessageEdited, MessageDeletedAtSource,
+        DeadlineWarned, DeadlineMissed, MessageEdited, MessageDeletedAtSource, Dismissed, Reopened,
     )
 }
 

@@ -138,6 +138,20 @@ class Exclusion(_Frozen):
         return self.confirmed_at is None and self.dismissed_at is None
 
 
+class Dismissal(_Frozen):
+    """§1/§6/§8: a detected message that needs no reaction, with the reason from the admin's list (its code
+    and its wording then); its clocks stop. Reopened, the clocks run from the detection again."""
+
+    reason: str
+    label: str
+    note: str | None = None
+    by: str
+    at: AwareDatetime
+    cancelled_deadlines: list[str] = Field(default_factory=list)
+    reopened_by: str | None = None
+    reopened_at: AwareDatetime | None = None
+
+
 class Significance(_Frozen):
     """§22: to be reported to the Head at once."""
 
@@ -167,6 +181,7 @@ class Case(_Frozen):
     returns: list[NotCompetentReturn] = Field(default_factory=list)
     repeat_of: str | None = None
     exclusion: Exclusion | None = None
+    dismissal: Dismissal | None = None
     significant: Significance | None = None
     deadlines: dict[str, Deadline] = Field(default_factory=dict)
     # The message as intake normalised it (docs/data-model.md): changed only by the source's edits and

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.api_models import COMMANDS, NotifyChoice
+from cases.api_models import COMMANDS, BulkDismiss, NotifyChoice
 from cases.transitions import STATE_LABELS, TRANSITIONS
 
 ERRORS = {
@@ -69,6 +69,18 @@ def build() -> dict[str, Any]:
     paths["/api/notifications/read-all"] = {"post": {
         "operationId": "markAllRead", "summary": "Отметить все свои уведомления прочитанными",
         "responses": {"200": {"description": "Сколько отмечено (marked)"}, **_error_responses()}}}
+    paths["/api/dismissal-reasons"] = {"get": {
+        "operationId": "dismissalReasons", "summary": "Причины, по которым сообщение не требует реагирования",
+        "description": "Список администратора (settings/dismissal_reasons) или встроенный: [{code, label}].",
+        "responses": {"200": {"description": "reasons: [{code, label}]"}, **_error_responses()}}}
+    schemas["BulkDismiss"] = BulkDismiss.model_json_schema()
+    paths["/api/bulk/dismiss"] = {"post": {
+        "operationId": "dismissMany", "summary": "Отметить выбранные сообщения как не требующие реагирования",
+        "description": "Куратор. Каждое обращение — отдельная запись, как по одному; ответ — итог по каждому: "
+                       "results: [{id, ok, state, version} | {id, ok: false, error, message}].",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/BulkDismiss"}}}},
+        "responses": {"200": {"description": "Итог по каждому обращению"}, **_error_responses()}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Otklik staff API", "version": "1",

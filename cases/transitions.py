@@ -62,7 +62,10 @@ TRANSITIONS: dict[str, Rule] = {
     "dismiss_exclusion": _rule("снять отметку о недопустимом содержании", _CUR, OPEN, None),
     "confirm_exclusion": _rule("исключить из обработки", _CUR, OPEN, [S.excluded]),
     "reverse_exclusion": _rule("вернуть в обработку", _CUR, [S.excluded], OPEN),
-    "mark_significant": _rule("отметить как социально значимое", _CUR, [s for s in S if s is not S.closed], None),
+    "mark_significant": _rule("отметить как социально значимое", _CUR,
+                              [s for s in S if s not in (S.closed, S.dismissed)], None),
+    "dismiss": _rule("отметить как не требующее реагирования", _CUR, [S.detected], [S.dismissed]),
+    "reopen": _rule("вернуть к рассмотрению", _CUR, [S.dismissed], [S.detected]),
 }
 
 

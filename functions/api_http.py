@@ -6,6 +6,8 @@ GET  /api/cases/<id>/events      its audit trail (§20), in order
 GET  /api/me                     who the token says you are (and how they chose to be notified)
 POST /api/me/notify              {"notify_by": "email" | "digest" | "inapp"}
 POST /api/notifications/<id>/read, POST /api/notifications/read-all   one's own notifications read
+GET  /api/dismissal-reasons      why a message may need no reaction: [{code, label}]
+POST /api/bulk/dismiss           {"cases": [{"id", "version"}], "reason", "note"}: the curator's bulk dismissal
 GET  /api/openapi.json           this API's OpenAPI document
 """
 
@@ -65,9 +67,9 @@ _STATUS = {"NotAllowed": 403, "WrongState": 409, "VersionConflict": 409, "Invali
 
 def _allowed_method(parts: list[str]) -> str | None:
     """The one method an address takes, or None for no such address."""
-    if parts in (["openapi.json"], ["me"]):
+    if parts in (["openapi.json"], ["me"], ["dismissal-reasons"]):
         return "GET"
-    if parts in (["me", "notify"], ["notifications", "read-all"]) or (
+    if parts in (["me", "notify"], ["notifications", "read-all"], ["bulk", "dismiss"]) or (
             len(parts) == 3 and parts[0] == "notifications" and parts[2] == "read"):
         return "POST"
     if len(parts) == 2 and parts[0] == "cases":
@@ -94,6 +96,13 @@ def _dispatch(request: Request, parts: list[str]) -> Response:
         return _json(200, {**actor.model_dump(), "notify_by": _notify_by(actor.uid)})
     if parts[0] in ("me", "notifications"):
         return _notifications(request, actor, parts)
+    if parts == ["dismissal-reasons"]:
+        import bootstrap
+
+        reasons = bootstrap.case_service().dismissal_reasons()
+        return _json(200, {"reasons": [{"code": code, "label": label} for code, label in reasons.items()]})
+    if parts == ["bulk", "dismiss"]:
+        return _dismiss_many(request, actor)
     if method == "POST":
         return _command(request, actor, parts[1], parts[2])
     return _read(actor, parts[1], events=len(parts) == 3)
@@ -145,6 +154,24 @@ def _command(request: Request, actor: Any, case_id: str, command: str) -> Respon
     return _json(200, {"case_id": case_id, "state": committed.case.state.value, "version": committed.case.version,
                        "events": [e.to_dict() for e in committed.events],
                        "deadlines": committed.fields["deadlines"]})
+
+
+def _dismiss_many(request: Request, actor: Any) -> Response:
+    import bootstrap
+    from cases.api_models import BulkDismiss
+    from cases.errors import NotAllowed
+    from workflow.service import parse_body
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, "bad_json", "Тело запроса должно быть объектом JSON.")
+    parsed = parse_body(BulkDismiss, body)
+    if actor.role != "curator":
+        raise NotAllowed("Отмечать сообщения как не требующие реагирования может только куратор.",
+                         code="role_not_allowed")
+    results = bootstrap.case_service().dismiss_many(actor, [(i.id, i.version) for i in parsed.cases], parsed.reason,
+                                                    parsed.note)
+    return _json(200, {"results": results, "dismissed": sum(1 for r in results if r["ok"])})
 
 
 def _read(actor: Any, case_id: str, *, events: bool) -> Response:

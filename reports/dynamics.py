@@ -39,7 +39,7 @@ def scope_brief(scope: Scope) -> dict[str, Any]:
     late = sum(c.late for c in scope.stages.values())
     return {
         "received": scope.received, "routed": scope.routed, "returned_not_competent": scope.returned_not_competent,
-        "excluded": scope.excluded, "answered": scope.answered, "open_at_end": scope.open_at_end,
+        "excluded": scope.excluded, "dismissed": scope.dismissed, "answered": scope.answered, "open_at_end": scope.open_at_end,
         "on_time": on_time, "late": late, "running": sum(c.running for c in scope.stages.values()),
         "on_time_share": round(on_time / (on_time + late), 4) if on_time + late else None,
         "median_answer_hours": scope.median_answer_hours, "first_pass_share": scope.first_pass_share,

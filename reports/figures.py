@@ -3,7 +3,8 @@
 **The month's cases** are the messages detected in the calendar month in Izhevsk time (a message detected
 on 31 October at 23:30 Izhevsk time is October's). Every figure is about them, as stored when the report
 is made, from their stored deadlines and facts (drafts, answers, returns, exclusion), never re-derived
-from the SLA table: received, routed, returned as not competent, excluded (§19), answered, open at the
+from the SLA table: received, routed, returned as not competent, excluded (§19), needing no reaction
+(dismissed by the curator, counted apart from §19), answered, open at the
 month's end; each stage's deadlines met on time, late (met late, missed, or pending past due) and still
 running; the median
 working time from detection to the final answer; quality. Per agency a case counts for each agency it was
@@ -29,7 +30,7 @@ from deadlines.worktime import working_minutes_between
 from oversight.surge import community_of
 from vocabulary import ZONE
 
-FINISHED_STATES = frozenset({"answered", "closed", "excluded"})
+FINISHED_STATES = frozenset({"answered", "closed", "excluded", "dismissed"})
 TOP_OVERDUE = 10
 
 
@@ -57,6 +58,7 @@ class Scope:
     routed: int = 0
     returned_not_competent: int = 0
     excluded: int = 0
+    dismissed: int = 0
     answered: int = 0
     open_at_end: int = 0
     stages: dict[str, StageCount] = field(default_factory=dict)
@@ -141,6 +143,7 @@ def _count(figures: MonthFigures, case: Mapping[str, Any], end: datetime, calend
         scope.received += 1
         scope.routed += bool(agency_ids)
         scope.excluded += bool((case.get("exclusion") or {}).get("confirmed_at")) and case.get("state") == "excluded"
+        scope.dismissed += case.get("state") == "dismissed"
         scope.open_at_end += finished_at is None or finished_at >= end
         scope.repeats += bool(case.get("repeat_of"))
     for ret in case.get("returns") or ():
@@ -163,6 +166,8 @@ def _finished_at(case: Mapping[str, Any], finals: list[Mapping[str, Any]]) -> da
     exclusion = case.get("exclusion") or {}
     if exclusion.get("confirmed_at"):
         moments.append(exclusion["confirmed_at"])
+    if case.get("state") == "dismissed" and (case.get("dismissal") or {}).get("at"):
+        moments.append(case["dismissal"]["at"])
     return min(moments) if moments else case.get("updated_at")
 
 

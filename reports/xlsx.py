@@ -21,6 +21,7 @@ SUMMARY = [  # (header, value of a scope, number format)
     ("Направлено в органы", lambda s: s.routed, None),
     ("Возвращено как не относящееся к компетенции (п. 9)", lambda s: s.returned_not_competent, None),
     ("Исключено (п. 19)", lambda s: s.excluded, None),
+    ("Не требует реагирования", lambda s: s.dismissed, None),
     ("Дан ответ", lambda s: s.answered, None),
     ("Не завершено на конец месяца", lambda s: s.open_at_end, None),
     ("Медиана до ответа, рабочих часов", lambda s: s.median_answer_hours, HOURS),

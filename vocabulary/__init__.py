@@ -35,6 +35,7 @@ class CaseState(StrEnum):
     answered = "answered"
     closed = "closed"
     excluded = "excluded"
+    dismissed = "dismissed"  # needs no reaction (§1, §6, §8): not routed
 
 
 class Stage(StrEnum):
@@ -88,6 +89,17 @@ STATE_LABELS: dict[CaseState, str] = {
     CaseState.answered: "Ответ размещён",
     CaseState.closed: "Закрыто",
     CaseState.excluded: "Исключено",
+    CaseState.dismissed: "Не требует реагирования",
+}
+
+# Why a detected message needs no reaction (§1, §6, §8: only messages that need one are routed): the
+# built-in list, until the admin sets their own in ``settings/dismissal_reasons`` (python -m admin).
+DISMISSAL_REASONS: dict[str, str] = {
+    "out_of_scope": "Не относится к компетенции органов власти Удмуртской Республики",
+    "not_about_authorities": "Не касается деятельности органов власти",
+    "informational": "Информационное сообщение, реагирования не требует",
+    "gratitude": "Благодарность или положительный отзыв",
+    "spam": "Спам или реклама",
 }
 
 # Short, for tables and lists.
@@ -152,6 +164,8 @@ EVENT_LABELS: dict[str, str] = {
     "ExclusionConfirmed": "Исключено из обработки",
     "ExclusionReversed": "Возвращено в обработку",
     "MarkedSignificant": "Отмечено как социально значимое",
+    "Dismissed": "Отмечено как не требующее реагирования",
+    "Reopened": "Возвращено к рассмотрению",
     "DeadlinesRecomputed": "Сроки пересчитаны системой",
     "DeadlineWarned": "Предупреждение об истечении срока",
     "DeadlineMissed": "Срок нарушен",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ from deadlines.policy import SlaPolicy
 from escalation.tasks import after_commit
 from infra.clock import Clock
 from infra.tasks import TaskQueue
+from vocabulary import DISMISSAL_REASONS
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ class CaseService:
     clock: Clock
     base_url: str
     agencies: Callable[[], set[str]]
+    # code → wording of why a message needs no reaction: the admin's list (settings/dismissal_reasons)
+    dismissal_reasons: Callable[[], dict[str, str]] = field(default=lambda: dict(DISMISSAL_REASONS))
 
     # -- the staff API ------------------------------------------------------------------------------
     def execute(self, case_id: str, actor: Actor, command: str, body: dict[str, Any]) -> Committed:
@@ -61,7 +64,7 @@ class CaseService:
         if spec is None:
             raise NotFound(f"Нет такого действия: {command}. Доступны: {', '.join(sorted(COMMANDS))}.")
         parsed = parse_body(spec.body, body)
-        self._check_references(command, parsed)
+        parsed = self._check_references(command, parsed)
         now, policy = self.clock(), self.policy()
         committed = self.cases.execute(case_id, parsed.version,
                                        lambda case: spec.run(case, actor, parsed, now, policy),
@@ -69,13 +72,41 @@ class CaseService:
         self.after_commit(committed)
         return committed
 
-    def _check_references(self, command: str, body: Any) -> None:
+    def dismiss_many(self, actor: Actor, items: list[tuple[str, int]], reason: str,
+                     note: str | None) -> list[dict[str, Any]]:
+        """The curator's bulk "needs no reaction": each selected case in its own write, as if one by one;
+        the outcome of each (a case that moved on or is not dismissable is refused alone)."""
+        from cases.errors import DomainError
+
+        self._reason_label(reason)  # an unknown reason refuses the whole request, before any write
+        results: list[dict[str, Any]] = []
+        for case_id, version in items:
+            try:
+                committed = self.execute(case_id, actor, "dismiss", {"version": version, "reason": reason,
+                                                                     "note": note})
+            except DomainError as err:
+                results.append({"id": case_id, "ok": False, "error": err.code, "message": err.message})
+                continue
+            results.append({"id": case_id, "ok": True, "state": committed.case.state.value,
+                            "version": committed.case.version})
+        return results
+
+    def _reason_label(self, code: str) -> str:
+        reasons = self.dismissal_reasons()
+        if code not in reasons:
+            raise Invalid(f"Нет такой причины: {code}. Доступны: {', '.join(reasons)}.", code="unknown_reason")
+        return reasons[code]
+
+    def _check_references(self, command: str, body: Any) -> Any:
+        if command == "dismiss":
+            return body.model_copy(update={"label": self._reason_label(body.reason)})
         if command == "route":
             unknown = sorted(set(body.agency_ids) - self.agencies())
             if unknown:
                 raise Invalid(f"Неизвестный исполнительный орган: {', '.join(unknown)}.", code="unknown_agency")
         if command == "link_repeat" and body.earlier_case_id and not self.cases.exists(body.earlier_case_id):
             raise Invalid(f"Обращение {body.earlier_case_id} не найдено.", code="earlier_case_not_found")
+        return body
 
     # -- the system ---------------------------------------------------------------------------------
     def replan(self, case_id: str, plan: Replan) -> Committed | None:
@@ -142,14 +173,34 @@ def parse_body(model: type[M], body: dict[str, Any]) -> M:
 
 
 def _russian(error: Any) -> str:
+    """A pydantic error in Russian, never pydantic's English: the field and what it must be."""
     field = ".".join(map(str, error["loc"])) or "тело запроса"
     kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
     if kind == "missing":
         return f"Не заполнено обязательное поле «{field}»."
     if kind == "extra_forbidden":
         return f"Лишнее поле «{field}»."
     if kind in ("literal_error", "enum"):
-        expected = str(error.get('ctx', {}).get('expected', '')).replace(' or ', ' или ')
+        expected = str(ctx.get("expected", "")).replace(" or ", " или ")
         return f"Поле «{field}»: допустимо {expected}."
-    return f"Поле «{field}» заполнено неверно: {error.get('msg', '')}."
-
+    if kind == "too_short":
+        return f"Поле «{field}»: выберите или укажите хотя бы {ctx.get('min_length', 1)}."
+    if kind == "too_long":
+        return f"Поле «{field}»: не больше {ctx.get('max_length')} элементов."
+    if kind == "string_too_short":
+        return f"Поле «{field}» не заполнено." if ctx.get("min_length", 1) <= 1 else \
+            f"Поле «{field}»: не короче {ctx.get('min_length')} символов."
+    if kind == "string_too_long":
+        return f"Поле «{field}»: не длиннее {ctx.get('max_length')} символов."
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"Поле «{field}»: число не меньше {ctx.get('ge', ctx.get('gt'))}."
+    if kind in ("less_than_equal", "less_than"):
+        return f"Поле «{field}»: число не больше {ctx.get('le', ctx.get('lt'))}."
+    expected = {"int_parsing": "целое число", "int_type": "целое число", "int_from_float": "целое число",
+                "string_type": "строка", "bool_type": "да или нет (true/false)", "bool_parsing": "да или нет",
+                "list_type": "список", "dict_type": "объект", "model_type": "объект", "model_attributes_type": "объект",
+                "float_type": "число", "float_parsing": "число"}.get(kind)
+    if expected:
+        return f"Поле «{field}»: ожидается {expected}."
+    return f"Поле «{field}» заполнено неверно."

@@ -182,3 +182,51 @@ def test_an_excluded_message_may_still_be_reported_as_significant() -> None:
         mark_significant, CURATOR, "Угрозы"
     )
     assert s.case.state is CaseState.excluded and s.case.significant is not None
+
+
+# -- "needs no reaction" (§1, §6, §8) ------------------------------------------------------------------
+def test_dismiss_stops_the_clocks_of_a_detected_message() -> None:
+    from cases.commands import dismiss
+    from cases.events import Dismissed
+
+    s = Story().tick(15).do(dismiss, CURATOR, "spam", "Спам или реклама", " рекламный пост ")
+    assert s.case.state is CaseState.dismissed
+    assert isinstance(s.last, Dismissed)
+    assert s.last.payload == {"reason": "spam", "label": "Спам или реклама", "note": "рекламный пост",
+                              "cancelled": ["route", "answer", "draft"]}
+    assert all(d.state is DeadlineState.cancelled for d in s.case.deadlines.values())
+    assert s.case.dismissal is not None and (s.case.dismissal.by, s.case.dismissal.label) == ("cur1", "Спам или реклама")
+
+
+def test_only_a_curator_dismisses_and_only_a_detected_message() -> None:
+    from cases.commands import dismiss
+
+    with pytest.raises(WrongState):
+        at_assigned().do(dismiss, CURATOR, "spam", "Спам", None)
+    with pytest.raises(NotAllowed):
+        Story().do(dismiss, SUPERVISOR, "spam", "Спам", None)
+    with pytest.raises(Invalid) as err:
+        Story().do(dismiss, CURATOR, " ", "", None)
+    assert err.value.code == "reason_required"
+
+
+def test_a_reopened_message_is_as_late_as_it_really_is() -> None:
+    from cases.commands import dismiss, reopen
+    from cases.commands import route as route_to
+    from cases.events import Reopened
+
+    s = Story()
+    detected, first = s.now, dict(s.case.deadlines)
+    s.tick(10).do(dismiss, CURATOR, "informational", "Информационное сообщение", None).tick(3 * 60)
+    s.do(reopen, CURATOR)
+    assert s.case.state is CaseState.detected and isinstance(s.last, Reopened)
+    assert s.last.payload == {"restarted": ["answer", "route", "draft"]}
+    d = s.case.deadlines
+    assert {k: v.state for k, v in d.items()} == dict.fromkeys(("route", "answer", "draft"), DeadlineState.pending)
+    assert all(d[k].due == first[k].due and d[k].started_at == detected for k in d)  # from the detection
+    assert d["route"].due < s.now  # three hours later: §8's hour is already past
+    assert s.case.dismissal is not None and s.case.dismissal.reopened_by == "cur1"
+    with pytest.raises(WrongState):
+        s.do(reopen, CURATOR)
+    s.tick(5).do(route_to, CURATOR, ["A"])  # and it goes on as any detected message
+    assert s.case.state is CaseState.assigned

@@ -32,6 +32,8 @@ ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "confirm_exclusion": ((), {"reason": "угрозы"}),
     "reverse_exclusion": ((), {}),
     "mark_significant": (("важно",), {}),
+    "dismiss": (("spam", "Спам", None), {}),
+    "reopen": ((), {}),
 }
 
 

@@ -38,6 +38,7 @@ def arguments(command: str, variant: int) -> tuple[tuple[Any, ...], dict[str, An
         "link_repeat": ("vk-0" if ok else "",),
         "flag_exclusion": (text,),
         "mark_significant": (text,),
+        "dismiss": ("spam" if ok else " ", "Спам или реклама", None),
     }
     if command == "submit_draft":
         measures = "меры приняты" if variant != 3 else None
@@ -99,8 +100,10 @@ class CaseMachine(RuleBasedStateMachine):
         assert case.state in CaseState
         pending = [d.due for d in case.deadlines.values() if d.state is DeadlineState.pending]
         assert case.next_due == min(pending, default=None)
-        if case.state in (CaseState.excluded, CaseState.closed):
+        if case.state in (CaseState.excluded, CaseState.closed, CaseState.dismissed):
             assert not pending
+        if case.state is CaseState.dismissed:
+            assert case.dismissal is not None and case.dismissal.reopened_at is None and case.agency_id is None
         if case.state in WORKING:
             assert case.agency_id in case.route_order and case.agency_id in case.agency_ids
         if case.state is CaseState.detected:

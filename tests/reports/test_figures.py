@@ -143,3 +143,18 @@ def test_the_pdf_renders_with_its_cyrillic_title(tmp_path: Any) -> None:
     image.save(tmp_path / "report.png")
     dark = sum(1 for p in image.tobytes() if p < 128)
     assert dark > 0.01 * image.width * image.height  # text, tables and the chart are drawn
+
+
+def test_a_message_needing_no_reaction_is_counted_apart_from_exclusions() -> None:
+    m = october()
+    m.open("e", samara(2026, 10, 8, 9, 0))
+    m.act("e", CURATOR, "dismiss", samara(2026, 10, 8, 9, 20), reason="spam", note="реклама")
+    m.open("f", samara(2026, 10, 9, 9, 0))
+    m.act("f", CURATOR, "dismiss", samara(2026, 10, 9, 9, 10), reason="informational")
+    m.act("f", CURATOR, "reopen", samara(2026, 10, 9, 15, 0))  # reopened: open again, and late
+    figures = month_figures((m.repo.get(i) for i in "abcdefns"), "2026-10", default_policy().agency_calendar, NOW)
+    o = figures.overall
+    assert (o.received, o.dismissed, o.excluded, o.routed) == (6, 1, 0, 3)
+    assert o.open_at_end == 3  # c, d and the reopened f; e is done with
+    assert o.stages["route"].late == 3  # c's, d's and f's (its hour ran out while it was set aside)
+    assert m.repo.get("e")["dismissal"]["label"] == "Спам или реклама"
