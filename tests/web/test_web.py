@@ -397,6 +397,67 @@ def test_the_supervisor_starts_from_the_monthly_report(demo_stack: Stack, tmp_pa
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_the_curator_dismisses_messages_in_bulk_and_reopens_one(demo_stack: Stack, tmp_path: Path) -> None:
+    """"Needs no reaction" (§1, §6, §8): two detected messages selected in the list and dismissed with a
+    reason from the list; the list follows live; one is opened and taken back for routing."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 950}, locale="ru-RU")
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{demo_stack.base_url}/web/")
+            page.fill("#email", _staff("curator"))
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            detected = page.locator("tr.case-row[data-state=detected]")
+            expect(detected.first).to_be_visible(timeout=30_000)
+            ids = [detected.nth(i).get_attribute("data-case-id") for i in (1, 2)]
+            for case_id in ids:
+                page.locator(f"tr.case-row[data-case-id='{case_id}'] input.pick-case").check()
+            bar = page.locator("#bulk-bar")
+            expect(bar).to_contain_text("Выбрано: 2")
+            page.locator("#bulk-dismiss").click()
+            expect(page.locator("#bulk-status")).to_have_text("Выберите причину.")
+            page.locator("#bulk-reason").select_option("informational")
+            page.screenshot(path=str(tmp_path / "web-bulk-selected.png"))
+            page.locator("#bulk-dismiss").click()
+            for case_id in ids:
+                row = page.locator(f"tr.case-row[data-case-id='{case_id}']")
+                expect(row).to_have_attribute("data-state", "dismissed", timeout=15_000)
+                expect(row.locator(".state")).to_have_text("Не требует реагирования")
+            expect(bar).to_be_hidden()  # the dismissed are no longer selectable: nothing is selected
+            expect(page.locator("#bulk-result")).to_have_text("Отмечено: 2.")
+            page.locator(f"tr.case-row[data-case-id='{ids[0]}']").click()
+            card = page.locator("#case-card")
+            expect(card.locator("#card-dismissal")).to_contain_text("Информационное сообщение, реагирования не требует")
+            expect(card.locator("#events")).to_contain_text("Отмечено как не требующее реагирования")
+            page.screenshot(path=str(tmp_path / "web-dismissed.png"))
+            card.locator("button[data-command=reopen]").click()
+            card.locator("form.action-form button[type=submit]").click()
+            expect(card.locator("#card-state")).to_have_text("Выявлено", timeout=15_000)
+            expect(card.locator("#events")).to_contain_text("Возвращено к рассмотрению")
+            # One case by its own form: the reason is chosen from the list.
+            card.locator("button[data-command=dismiss]").click()
+            reason = card.locator("form.action-form select[name=reason]")
+            card.locator("form.action-form button[type=submit]").click()  # no reason: the form stays
+            assert reason.evaluate("el => !el.checkValidity()")
+            expect(card.locator("#card-state")).to_have_text("Выявлено")
+            reason.select_option("spam")
+            card.locator("form.action-form button[type=submit]").click()
+            expect(card.locator("#card-state")).to_have_text("Не требует реагирования", timeout=15_000)
+            assert not errors, errors
+        finally:
+            browser.close()
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
 def test_the_client_vocabulary_is_generated_from_the_workflow(tmp_path: Path) -> None:
     """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary and
     cases/transitions.py: what node imports from it is exactly those (set-up runs it before bundling)."""

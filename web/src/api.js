@@ -41,3 +41,6 @@ export const markRead = (token, id) =>
 export const markAllRead = (token) => request('/api/notifications/read-all', { method: 'POST', token, body: {} });
 export const setNotifyBy = (token, notifyBy) =>
   request('/api/me/notify', { method: 'POST', token, body: { notify_by: notifyBy } });
+export const dismissalReasons = (token) => request('/api/dismissal-reasons', { token });
+export const dismissMany = (token, cases, reason) =>
+  request('/api/bulk/dismiss', { method: 'POST', token, body: { cases, reason } });

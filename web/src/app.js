@@ -101,8 +101,24 @@ async function startSession(db, auth, user, me) {
 
   session = { user, me, unsubscribe: [], cardUnsubscribe: [], cases: [], selectedId: null };
   const s = session;
+  let reasons = [];
+  if (me.role === 'curator') {
+    api.dismissalReasons(await user.getIdToken()).then((r) => { reasons = r.reasons; }).catch((err) => console.warn(err));
+  }
+  const bulk = me.role === 'curator' ? {
+    selected: new Set(),
+    reasons: () => reasons,
+    onDismiss: async (ids, reason) => {
+      const versions = new Map(s.cases.map((c) => [c.id, c.version]));
+      const done = await api.dismissMany(await user.getIdToken(), ids.map((id) => ({ id, version: versions.get(id) })), reason);
+      const refused = done.results.filter((r) => !r.ok);
+      done.results.filter((r) => r.ok).forEach((r) => bulk.selected.delete(r.id));
+      return `Отмечено: ${done.dismissed}` + (refused.length
+        ? `; не отмечено ${refused.length}: ${refused.map((r) => `${r.id} — ${r.message}`).join('; ')}` : '.');
+    },
+  } : null;
   const card = new CaseCard(cardEl, {
-    me, agencies,
+    me, agencies, reasons: () => reasons,
     runCommand: async (caseId, command, body) => api.runCommand(await user.getIdToken(), caseId, command, body),
   });
 
@@ -134,7 +150,7 @@ async function startSession(db, auth, user, me) {
     listEl.replaceChildren(h('p', { class: 'muted' }, 'Загрузка обращений…'));
     s.unsubscribe.push(onSnapshot(casesQuery, (snap) => {
       s.cases = snap.docs.map((d) => ({ id: d.id, ...d.data() }));
-      renderList(listEl, s.cases, { selectedId: s.selectedId, onOpen: openCase });
+      renderList(listEl, s.cases, { selectedId: s.selectedId, onOpen: openCase, bulk });
       if (surges.length) paintSurges(); // the surges' messages are named from the list
     }, (err) => listEl.replaceChildren(h('p', { class: 'error' }, readError(err)))));
   } else {

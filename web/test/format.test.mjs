@@ -66,7 +66,8 @@ test('availableCommands follows role, state and agency', () => {
   const curator = { role: 'curator' };
   const names = (c, me) => availableCommands(c, me).map((x) => x.name);
   assert.deepEqual(names({ state: 'detected' }, curator),
-    ['route', 'link_repeat', 'flag_exclusion', 'confirm_exclusion', 'mark_significant']);
+    ['route', 'link_repeat', 'flag_exclusion', 'confirm_exclusion', 'mark_significant', 'dismiss']);
+  assert.deepEqual(names({ state: 'dismissed' }, curator), ['reopen']);
   const executor = { role: 'executor', agency_id: 'mintrans' };
   const assigned = { state: 'assigned', agency_id: 'mintrans', agency_ids: ['mintrans'] };
   assert.deepEqual(names(assigned, executor), ['accept', 'return_not_competent', 'flag_exclusion']);

@@ -32,11 +32,16 @@ const FIELDS = {
   flag_exclusion: [{ name: 'reason', kind: 'textarea', label: 'Основание (п. 19)', required: true }],
   confirm_exclusion: [{ name: 'reason', kind: 'textarea', label: 'Основание (п. 19), если нужно уточнить' }],
   mark_significant: [{ name: 'reason', kind: 'textarea', label: 'Почему сообщение социально значимое', required: true }],
+  dismiss: [
+    { name: 'reason', kind: 'reason', label: 'Причина', required: true },
+    { name: 'note', kind: 'textarea', label: 'Комментарий (необязательно)' },
+  ],
 };
 
 export class CaseCard {
-  constructor(root, { me, agencies, runCommand }) {
+  constructor(root, { me, agencies, runCommand, reasons = () => [] }) {
     this.root = root;
+    this.reasons = reasons; // () -> [{code, label}]: why a message may need no reaction
     this.me = me;
     this.agencies = agencies; // Map id -> {name, short_name}
     this.runCommand = runCommand; // (caseId, command, body) -> Promise
@@ -116,7 +121,9 @@ export class CaseCard {
         c.executor_uid ? [h('dt', {}, 'Исполнитель'), h('dd', { class: 'mono' }, c.executor_uid)] : null,
         c.repeat_of ? [h('dt', {}, 'Повторное (п. 17)'), h('dd', { class: 'mono' }, c.repeat_of)] : null,
         c.significant ? [h('dt', {}, 'Социально значимое'), h('dd', {}, c.significant.reason || 'да')] : null,
-        c.exclusion ? [h('dt', {}, 'Отметка п. 19'), h('dd', {}, exclusionText(c.exclusion))] : null),
+        c.exclusion ? [h('dt', {}, 'Отметка п. 19'), h('dd', {}, exclusionText(c.exclusion))] : null,
+        c.dismissal ? [h('dt', {}, 'Не требует реагирования'), h('dd', { id: 'card-dismissal' }, dismissalText(c.dismissal))]
+          : null),
       h('div', { class: 'message-text', id: 'card-text' }, msg.text || ''),
       msg.deleted_at_source ? h('p', { class: 'error small' }, 'Сообщение удалено автором в соцсети.') : null,
       h('p', {}, msg.url
@@ -177,7 +184,8 @@ export class CaseCard {
   payloadText(p) {
     const parts = [];
     if (p.agency_ids) parts.push(`органы: ${p.agency_ids.map((id) => this.agencyName(id)).join(' → ')}`);
-    if (p.reason) parts.push(`основание: ${REPLAN_REASONS[p.reason] || p.reason}`);
+    if (p.label) parts.push(`причина: ${p.label}${p.note ? ` (${p.note})` : ''}`);
+    else if (p.reason) parts.push(`основание: ${REPLAN_REASONS[p.reason] || p.reason}`);
     if (p.changes) parts.push(...p.changes.map(changeText));
     if (p.stage && p.due) parts.push(`${STAGE_LABELS[p.stage] || p.stage}: срок ${formatSamara(p.due)}`);
     if (p.previous_text !== undefined) parts.push(`прежний текст: «${truncate(p.previous_text, 120)}»`);
@@ -277,6 +285,12 @@ export class CaseCard {
       return [h('fieldset', { class: 'agencies' }, h('legend', {}, f.label), h('div', { class: 'agency-grid' }, boxes), orderText),
         () => [...order]];
     }
+    if (f.kind === 'reason') {
+      const select = h('select', { id, name: f.name, required: true },
+        h('option', { value: '' }, '— выберите —'),
+        this.reasons().map((r) => h('option', { value: r.code }, r.label)));
+      return [h('div', { class: 'field' }, h('label', { for: id }, f.label), select), () => select.value];
+    }
     if (f.kind === 'checkbox') {
       const input = h('input', { type: 'checkbox', id, name: f.name });
       return [h('label', { class: 'check' }, input, ` ${f.label}`), () => input.checked];
@@ -294,7 +308,7 @@ export class CaseCard {
       ? () => input.value.split('\n').map((s) => s.trim()).filter(Boolean)
       : () => {
         const v = input.value.trim();
-        return f.name === 'measures_taken' && !v ? undefined : v;
+        return (f.name === 'measures_taken' || f.name === 'note') && !v ? undefined : v;
       };
     return [h('div', { class: 'field' }, h('label', { for: id }, f.label), input), read];
   }
@@ -313,6 +327,12 @@ function changeText(ch) {
 function dueMs(d) {
   const t = d && d.due && (typeof d.due.toMillis === 'function' ? d.due.toMillis() : new Date(d.due).getTime());
   return Number.isFinite(t) ? t : Number.MAX_SAFE_INTEGER;
+}
+
+function dismissalText(d) {
+  const note = d.note ? ` (${d.note})` : '';
+  if (d.reopened_at) return `было: ${d.label}${note}; возвращено к рассмотрению ${formatSamara(d.reopened_at)}`;
+  return `${d.label}${note}, ${formatSamara(d.at)}`;
 }
 
 function exclusionText(x) {

@@ -1,10 +1,13 @@
 // The live case list: one row per case, newest first, with a ticking countdown to the nearest deadline.
+// For curators (`bulk`), detected messages can be selected and dismissed together as needing no reaction.
 import { h } from '../dom.js';
 import { formatSamara, nearestDeadline, truncate } from '../format.js';
 import { NETWORK_LABELS, STAGE_LABELS, STATE_LABELS } from '../labels.js';
 import { countdownEl } from './countdown.js';
 
-export function renderList(root, cases, { selectedId, onOpen }) {
+export function renderList(root, cases, { selectedId, onOpen, bulk = null }) {
+  const selectable = (c) => bulk && c.state === 'detected';
+  if (bulk) [...bulk.selected].forEach((id) => { if (!cases.some((c) => c.id === id && selectable(c))) bulk.selected.delete(id); });
   const rows = cases.map((c) => {
     const next = nearestDeadline(c);
     const msg = c.message || {};
@@ -13,8 +16,12 @@ export function renderList(root, cases, { selectedId, onOpen }) {
       dataset: { caseId: c.id, state: c.state },
       tabindex: '0',
       onclick: () => onOpen(c.id),
-      onkeydown: (ev) => { if (ev.key === 'Enter') onOpen(c.id); },
+      onkeydown: (ev) => { if (ev.key === 'Enter' && ev.target === ev.currentTarget) onOpen(c.id); },
     },
+    bulk ? h('td', { class: 'pick', onclick: (ev) => ev.stopPropagation() }, selectable(c) ? h('input', {
+      type: 'checkbox', class: 'pick-case', checked: bulk.selected.has(c.id), 'aria-label': `Выбрать обращение ${c.id}`,
+      onchange: (ev) => { if (ev.target.checked) bulk.selected.add(c.id); else bulk.selected.delete(c.id); paintBar(); },
+    }) : null) : null,
     h('td', {}, h('span', { class: `state state-${c.state}` }, STATE_LABELS[c.state] || c.state),
       c.significant ? h('span', { class: 'badge significant', title: 'Социально значимое' }, '!') : null,
       c.exclusion && !c.exclusion.dismissed_at && !c.exclusion.reversed_at
@@ -26,10 +33,43 @@ export function renderList(root, cases, { selectedId, onOpen }) {
       next && next.stage ? h('div', { class: 'muted small' }, STAGE_LABELS[next.stage] || next.stage,
         next.provisional ? h('span', { class: 'badge provisional', title: 'Срок предварительный: нет производственного календаря' }, 'предв.') : null) : null));
   });
+  const heads = ['Состояние', 'Сообщение', 'Сеть', 'Выявлено (Ижевск)', 'Ближайший срок'];
   const table = h('table', { class: 'cases' },
-    h('thead', {}, h('tr', {}, ['Состояние', 'Сообщение', 'Сеть', 'Выявлено (Ижевск)', 'Ближайший срок']
-      .map((t) => h('th', {}, t)))),
-    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: '5', class: 'muted' }, 'Обращений нет'))));
+    h('thead', {}, h('tr', {}, bulk ? h('th', { class: 'pick' }, '') : null, heads.map((t) => h('th', {}, t)))),
+    h('tbody', {}, rows.length ? rows
+      : h('tr', {}, h('td', { colspan: String(heads.length + (bulk ? 1 : 0)), class: 'muted' }, 'Обращений нет'))));
+  const bar = h('div', { class: 'bulk-bar', id: 'bulk-bar' });
+  function paintBar() {
+    if (!bulk || !bulk.selected.size) {
+      bar.replaceChildren();
+      bar.hidden = true;
+      return;
+    }
+    bar.hidden = false;
+    const select = h('select', { id: 'bulk-reason', 'aria-label': 'Причина' },
+      h('option', { value: '' }, '— причина —'), bulk.reasons().map((r) => h('option', { value: r.code }, r.label)));
+    const status = h('span', { class: 'small', id: 'bulk-status', role: 'status' });
+    const run = h('button', { type: 'button', id: 'bulk-dismiss', onclick: async () => {
+      if (!select.value) { status.textContent = 'Выберите причину.'; status.className = 'small error'; return; }
+      run.disabled = true;
+      status.textContent = 'Выполняется…';
+      try {
+        bulk.message = await bulk.onDismiss([...bulk.selected], select.value); // kept: the list re-renders
+        const shown = root.querySelector('#bulk-result'); // the list may have been drawn again meanwhile
+        if (shown) shown.textContent = bulk.message;
+        status.textContent = '';
+      } catch (err) {
+        status.textContent = err.message;
+        status.className = 'small error';
+        run.disabled = false;
+      }
+    } }, 'Не требует реагирования');
+    bar.replaceChildren(h('strong', {}, `Выбрано: ${bulk.selected.size}`), select, run,
+      h('button', { type: 'button', onclick: () => { bulk.selected.clear(); root.querySelectorAll('input.pick-case').forEach((i) => { i.checked = false; }); paintBar(); } }, 'Снять выбор'),
+      status);
+  }
+  const result = h('span', { class: 'small ok', id: 'bulk-result', role: 'status' }, (bulk && bulk.message) || '');
+  paintBar();
   root.replaceChildren(h('div', { class: 'list-head' }, h('h2', {}, 'Обращения'),
-    h('span', { class: 'muted', id: 'case-count' }, `показано: ${cases.length}`)), table);
+    h('span', { class: 'muted', id: 'case-count' }, `показано: ${cases.length}`), bulk ? result : null), bar, table);
 }
