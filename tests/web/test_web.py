@@ -200,7 +200,7 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             page.wait_for_function("document.querySelectorAll('tr.case-row').length >= 40", timeout=30_000)
             rows = page.locator("tr.case-row")
             assert rows.count() >= 40
-            detected = page.locator("tr.case-row[data-state=detected]")
+            detected = page.locator("tr.case-row[data-state=detected]:not(.overdue)")  # one with a deadline running
             assert detected.count() >= 1
             first_text = detected.first.locator(".countdown").inner_text()
             assert re.match(r"(осталось|просрочено на) ", first_text), first_text
@@ -416,7 +416,7 @@ def test_the_curator_dismisses_messages_in_bulk_and_reopens_one(demo_stack: Stac
             page.fill("#email", _staff("curator"))
             page.fill("#password", demo_staff.DEMO_PASSWORD)
             page.get_by_role("button", name="Войти").click()
-            detected = page.locator("tr.case-row[data-state=detected]")
+            detected = page.locator("tr.case-row[data-state=detected]:not(.overdue)")  # one with a deadline running
             expect(detected.first).to_be_visible(timeout=30_000)
             ids = [detected.nth(i).get_attribute("data-case-id") for i in (1, 2)]
             for case_id in ids:
@@ -452,6 +452,66 @@ def test_the_curator_dismisses_messages_in_bulk_and_reopens_one(demo_stack: Stac
             reason.select_option("spam")
             card.locator("form.action-form button[type=submit]").click()
             expect(card.locator("#card-state")).to_have_text("Не требует реагирования", timeout=15_000)
+            assert not errors, errors
+        finally:
+            browser.close()
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_an_overdue_case_is_the_loudest_thing_in_the_list(demo_stack: Stack, tmp_path: Path) -> None:
+    """A detected message's §8 hour runs out (the escalation marks it missed, as its Cloud Task would): the
+    list moves it up among the overdue, in red, saying what is late; Back and a reload keep an opened case."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
+    from datetime import timedelta
+
+    from playwright.sync_api import expect, sync_playwright
+
+    import bootstrap
+    from escalation.handler import DeadlineTask, handle_deadline_task
+    from infra.firestore import firestore_client
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 950}, locale="ru-RU")
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{demo_stack.base_url}/web/")
+            page.fill("#email", _staff("curator"))
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            fresh = page.locator("tr.case-row[data-state=detected]:not(.overdue)")
+            expect(fresh.first).to_be_visible(timeout=30_000)
+            case_id = fresh.last.get_attribute("data-case-id") or ""
+            due = firestore_client().collection("cases").document(case_id).get().to_dict()["deadlines"]["route"]["due"]
+            bootstrap.reset()
+            done = handle_deadline_task(bootstrap.cases(), bootstrap.staff(), bootstrap.queue(),
+                                        DeadlineTask(case_id=case_id, key="route", due=due),
+                                        due + timedelta(minutes=1), demo_stack.base_url)
+            assert str(done.action) == "missed"
+            row = page.locator(f"tr.case-row[data-case-id='{case_id}']")
+            expect(row).to_have_class(re.compile(r"\boverdue\b"), timeout=15_000)
+            expect(row).to_contain_text("ПРОСРОЧЕНО")
+            expect(row).to_contain_text("Направление в орган (п. 8)")
+            classes = page.locator("tr.case-row").evaluate_all("rows => rows.map(r => r.classList.contains('overdue'))")
+            assert classes.index(False) == sum(classes), "every overdue case comes before any other"
+            expect(page.locator("#overdue-count")).to_have_text(f"просрочено: {sum(classes)}")
+            page.screenshot(path=str(tmp_path / "web-overdue.png"))
+            # Each case has its own address: Back returns to the previous one, a reload keeps it.
+            row.click()
+            expect(page.locator("#case-card")).to_have_attribute("data-case-id", case_id)
+            assert page.url.endswith(f"#case={case_id}")
+            other = page.locator("tr.case-row:not(.overdue)").first
+            other_id = other.get_attribute("data-case-id") or ""
+            other.click()
+            expect(page.locator("#case-card")).to_have_attribute("data-case-id", other_id)
+            page.go_back()
+            expect(page.locator("#case-card")).to_have_attribute("data-case-id", case_id, timeout=10_000)
+            page.reload()
+            expect(page.locator("#case-card")).to_have_attribute("data-case-id", case_id, timeout=30_000)
             assert not errors, errors
         finally:
             browser.close()

@@ -122,7 +122,15 @@ async function startSession(db, auth, user, me) {
     runCommand: async (caseId, command, body) => api.runCommand(await user.getIdToken(), caseId, command, body),
   });
 
+  let order = 'urgency';
+  const paintList = () => renderList(listEl, s.cases, {
+    selectedId: s.selectedId, onOpen: openCase, bulk, me, order, onOrder: (value) => { order = value; paintList(); },
+  });
+  const relist = setInterval(() => { if (s.cases.length) paintList(); }, 60_000); // deadlines fall due as time passes
+  s.unsubscribe.push(() => clearInterval(relist));
   const openCase = (caseId) => {
+    const link = `#case=${encodeURIComponent(caseId)}`;
+    if (window.location.hash !== link) window.history.pushState(null, '', link); // its own address: Back, reload
     s.cardUnsubscribe.forEach((u) => u());
     s.selectedId = caseId;
     listEl.querySelectorAll('tr.case-row').forEach((tr) => tr.classList.toggle('selected', tr.dataset.caseId === caseId));
@@ -150,7 +158,7 @@ async function startSession(db, auth, user, me) {
     listEl.replaceChildren(h('p', { class: 'muted' }, 'Загрузка обращений…'));
     s.unsubscribe.push(onSnapshot(casesQuery, (snap) => {
       s.cases = snap.docs.map((d) => ({ id: d.id, ...d.data() }));
-      renderList(listEl, s.cases, { selectedId: s.selectedId, onOpen: openCase, bulk });
+      paintList();
       if (surges.length) paintSurges(); // the surges' messages are named from the list
     }, (err) => listEl.replaceChildren(h('p', { class: 'error' }, readError(err)))));
   } else {
@@ -203,11 +211,12 @@ async function startSession(db, auth, user, me) {
   // #report=<YYYY-MM> that month's report.
   const fromHash = () => {
     const match = /^#(case|surge|report)=(.+)$/.exec(window.location.hash);
-    if (match && match[1] === 'case') openCase(decodeURIComponent(match[2]));
+    if (match && match[1] === 'case' && decodeURIComponent(match[2]) !== s.selectedId) openCase(decodeURIComponent(match[2]));
     if (match && match[1] === 'surge') openSurge(decodeURIComponent(match[2]));
     if (match && match[1] === 'report') showReports(decodeURIComponent(match[2]));
   };
   window.onhashchange = fromHash;
+  window.onpopstate = fromHash;
   fromHash();
   if (me.role === 'supervisor' && !window.location.hash) showReports(); // the Head's people start from the report
 }

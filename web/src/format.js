@@ -61,6 +61,39 @@ export function nearestDeadline(caseDoc) {
 
 // The first `limit` characters of a text, with an ellipsis when cut.
 export function truncate(text, limit = 200) {
-  const s = String(text || '');
+  const s = neutralise(text);
   return s.length > limit ? `${s.slice(0, limit).trimEnd()}…` : s;
+}
+
+// How urgent a case is now: its overdue deadlines (missed, or pending past due) first, then its nearest
+// pending one. {overdue: [{key, stage, due}], next: {key, stage, due} | null, rank: number}: a lower rank is
+// more urgent (overdue: by how long; else by the time left; no deadline last).
+export function urgency(caseDoc, now = new Date()) {
+  const deadlines = Object.entries((caseDoc && caseDoc.deadlines) || {})
+    .map(([key, d]) => ({ key, stage: (d && d.stage) || key.split(':')[0], due: toDate(d && d.due), state: d && d.state }))
+    .filter((d) => d.due);
+  const overdue = deadlines
+    .filter((d) => d.state === 'missed' || (d.state === 'pending' && d.due <= now))
+    .sort((a, b) => a.due - b.due);
+  const pending = deadlines.filter((d) => d.state === 'pending' && d.due > now).sort((a, b) => a.due - b.due);
+  const next = pending[0] || null;
+  let rank = Number.MAX_SAFE_INTEGER;
+  if (overdue.length) rank = overdue[0].due.getTime() - 1e15; // every overdue case before any other
+  else if (next) rank = next.due.getTime();
+  return { overdue, next, rank };
+}
+
+// Cases by urgency (the list's default order), the newest detected first among equals.
+export function byUrgency(cases, now = new Date()) {
+  const ranked = cases.map((c) => [urgency(c, now).rank, toDate(c.detected_at) || new Date(0), c]);
+  ranked.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  return ranked.map(([, , c]) => c);
+}
+
+// Invisible and direction-changing characters in a citizen's text shown as visible marks, so that nothing
+// hides or reorders what the message says (bidi overrides, zero-width characters, control characters).
+const HIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFF9-\uFFFB]/g;
+
+export function neutralise(text) {
+  return String(text || '').replace(HIDDEN, (ch) => `[U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
 }

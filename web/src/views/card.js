@@ -1,7 +1,7 @@
 // The case card: the message, the deadlines, the audit trail and the actions the person may take now.
 // The app feeds it live snapshots (update / updateEvents); an open action form survives them.
 import { h } from '../dom.js';
-import { formatSamara, truncate } from '../format.js';
+import { formatSamara, neutralise, truncate } from '../format.js';
 import {
   DEADLINE_STATE_LABELS, EVENT_LABELS, NETWORK_LABELS, REPLAN_REASONS, ROLE_LABELS, STAGE_LABELS, STATE_LABELS,
   provisionalHint,
@@ -112,7 +112,7 @@ export class CaseCard {
         h('dt', {}, 'Сеть'), h('dd', {}, NETWORK_LABELS[msg.network] || msg.network || '—'),
         h('dt', {}, 'Автор'), h('dd', {}, author.url
           ? h('a', { href: author.url, target: '_blank', rel: 'noopener noreferrer' }, author.name || author.url)
-          : (author.name || '—')),
+          : (neutralise(author.name) || '—')),
         h('dt', {}, 'Опубликовано'), h('dd', {}, formatSamara(msg.posted_at)),
         h('dt', {}, 'Выявлено'), h('dd', {}, formatSamara(c.detected_at)),
         h('dt', {}, 'Органы власти'), h('dd', {}, (c.agency_ids || []).length
@@ -124,7 +124,7 @@ export class CaseCard {
         c.exclusion ? [h('dt', {}, 'Отметка п. 19'), h('dd', {}, exclusionText(c.exclusion))] : null,
         c.dismissal ? [h('dt', {}, 'Не требует реагирования'), h('dd', { id: 'card-dismissal' }, dismissalText(c.dismissal))]
           : null),
-      h('div', { class: 'message-text', id: 'card-text' }, msg.text || ''),
+      h('div', { class: 'message-text', id: 'card-text' }, neutralise(msg.text)),
       msg.deleted_at_source ? h('p', { class: 'error small' }, 'Сообщение удалено автором в соцсети.') : null,
       h('p', {}, msg.url
         ? h('a', { href: msg.url, target: '_blank', rel: 'noopener noreferrer', id: 'card-original' }, 'Открыть оригинал сообщения')
@@ -132,7 +132,7 @@ export class CaseCard {
       msg.parent && msg.parent.url ? [' · ', h('a', { href: msg.parent.url, target: '_blank', rel: 'noopener noreferrer' }, 'запись, к которой комментарий')] : null),
       draft ? h('div', { class: 'draft' },
         h('h3', {}, `Проект ответа: ${DRAFT_STATUS[draft.status] || draft.status}${draft.intermediate ? ' (промежуточный)' : ''}`),
-        h('div', { class: 'message-text' }, draft.text || ''),
+        h('div', { class: 'message-text' }, neutralise(draft.text)),
         draft.review_comment ? h('p', { class: 'small' }, `Замечания: ${draft.review_comment}`) : null) : null,
       (c.answers || []).length ? h('p', {}, 'Размещённые ответы: ', c.answers.map((a, i) => [i ? ', ' : '',
         h('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, `${formatSamara(a.at)}${a.intermediate ? ' (промежуточный)' : ''}`)])) : null,
@@ -282,7 +282,14 @@ export class CaseCard {
             paint();
           },
         }), ` ${a.short_name || a.name}`));
-      return [h('fieldset', { class: 'agencies' }, h('legend', {}, f.label), h('div', { class: 'agency-grid' }, boxes), orderText),
+      const search = h('input', {
+        type: 'search', id: 'agency-search', placeholder: 'Поиск органа', 'aria-label': 'Поиск органа',
+        oninput: () => {
+          const q = search.value.trim().toLowerCase();
+          boxes.forEach((box) => { box.hidden = Boolean(q) && !box.textContent.toLowerCase().includes(q) && !box.title.toLowerCase().includes(q); });
+        },
+      });
+      return [h('fieldset', { class: 'agencies' }, h('legend', {}, f.label), search, h('div', { class: 'agency-grid' }, boxes), orderText),
         () => [...order]];
     }
     if (f.kind === 'reason') {

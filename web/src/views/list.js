@@ -1,18 +1,25 @@
-// The live case list: one row per case, newest first, with a ticking countdown to the nearest deadline.
+// The live case list: one row per case, the most urgent first (overdue cases, most overdue first, in red;
+// then by the nearest deadline), or the newest first; a ticking countdown to the nearest deadline.
 // For curators (`bulk`), detected messages can be selected and dismissed together as needing no reaction.
 import { h } from '../dom.js';
-import { formatSamara, nearestDeadline, truncate } from '../format.js';
-import { NETWORK_LABELS, STAGE_LABELS, STATE_LABELS } from '../labels.js';
+import { byUrgency, formatSamara, truncate, urgency } from '../format.js';
+import { AGENCY_ROLES, NETWORK_LABELS, STAGE_LABELS, STATE_LABELS } from '../labels.js';
 import { countdownEl } from './countdown.js';
 
-export function renderList(root, cases, { selectedId, onOpen, bulk = null }) {
+export function renderList(root, cases, {
+  selectedId, onOpen, bulk = null, me = null, order = 'urgency', onOrder = null, now = new Date(),
+}) {
   const selectable = (c) => bulk && c.state === 'detected';
   if (bulk) [...bulk.selected].forEach((id) => { if (!cases.some((c) => c.id === id && selectable(c))) bulk.selected.delete(id); });
-  const rows = cases.map((c) => {
-    const next = nearestDeadline(c);
+  const sorted = order === 'urgency' ? byUrgency(cases, now) : cases;
+  let overdueCount = 0;
+  const rows = sorted.map((c) => {
+    const u = urgency(c, now);
+    const late = u.overdue.length > 0;
+    overdueCount += late;
     const msg = c.message || {};
     return h('tr', {
-      class: `case-row${c.id === selectedId ? ' selected' : ''}`,
+      class: `case-row${c.id === selectedId ? ' selected' : ''}${late ? ' overdue' : ''}`,
       dataset: { caseId: c.id, state: c.state },
       tabindex: '0',
       onclick: () => onOpen(c.id),
@@ -29,11 +36,9 @@ export function renderList(root, cases, { selectedId, onOpen, bulk = null }) {
     h('td', { class: 'text' }, truncate(msg.text, 200)),
     h('td', {}, NETWORK_LABELS[msg.network] || msg.network || '—'),
     h('td', { class: 'nowrap' }, formatSamara(c.detected_at)),
-    h('td', { class: 'nowrap' }, countdownEl(next && next.due),
-      next && next.stage ? h('div', { class: 'muted small' }, STAGE_LABELS[next.stage] || next.stage,
-        next.provisional ? h('span', { class: 'badge provisional', title: 'Срок предварительный: нет производственного календаря' }, 'предв.') : null) : null));
+    h('td', { class: 'deadline-cell' }, deadlineCell(c, u, me, now)));
   });
-  const heads = ['Состояние', 'Сообщение', 'Сеть', 'Выявлено (Ижевск)', 'Ближайший срок'];
+  const heads = ['Состояние', 'Сообщение', 'Сеть', 'Выявлено (Ижевск)', 'Срок'];
   const table = h('table', { class: 'cases' },
     h('thead', {}, h('tr', {}, bulk ? h('th', { class: 'pick' }, '') : null, heads.map((t) => h('th', {}, t)))),
     h('tbody', {}, rows.length ? rows
@@ -70,6 +75,35 @@ export function renderList(root, cases, { selectedId, onOpen, bulk = null }) {
   }
   const result = h('span', { class: 'small ok', id: 'bulk-result', role: 'status' }, (bulk && bulk.message) || '');
   paintBar();
+  const orderSelect = onOrder ? h('select', { id: 'list-order', 'aria-label': 'Порядок', onchange: (ev) => onOrder(ev.target.value) },
+    h('option', { value: 'urgency', selected: order === 'urgency' }, 'сначала срочные'),
+    h('option', { value: 'detected', selected: order === 'detected' }, 'сначала новые')) : null;
   root.replaceChildren(h('div', { class: 'list-head' }, h('h2', {}, 'Обращения'),
-    h('span', { class: 'muted', id: 'case-count' }, `показано: ${cases.length}`), bulk ? result : null), bar, table);
+    h('span', { class: 'muted', id: 'case-count' }, `показано: ${cases.length}`),
+    overdueCount ? h('strong', { class: 'error', id: 'overdue-count' }, `просрочено: ${overdueCount}`) : null,
+    orderSelect, bulk ? result : null), bar, table);
+}
+
+// The deadline cell: what is overdue, loudly; else the nearest deadline's countdown; for an agency whose
+// turn has not come in a joint answer (§16), that it waits for the previous agency.
+function deadlineCell(c, u, me, now) {
+  const mine = !me || !AGENCY_ROLES.includes(me.role) || !c.agency_id || c.agency_id === me.agency_id;
+  if (!mine && !['answered', 'closed', 'excluded', 'dismissed'].includes(c.state)) {
+    return h('span', { class: 'muted waiting' }, 'ожидает предыдущий орган (п. 16)');
+  }
+  if (u.overdue.length) {
+    const first = u.overdue[0];
+    const stages = [...new Set(u.overdue.map((d) => STAGE_LABELS[d.stage] || d.stage))];
+    return h('div', { class: 'overdue-cell' },
+      h('strong', { class: 'overdue-label' }, u.overdue.length > 1 ? `ПРОСРОЧЕНО (${u.overdue.length})` : 'ПРОСРОЧЕНО'),
+      h('div', {}, first.due <= now ? countdownEl(first.due, 'overdue') : `срок ${formatSamara(first.due)}`),
+      h('div', { class: 'small error' }, stages.join('; ')));
+  }
+  if (!u.next) return countdownEl(null);
+  return [countdownEl(u.next.due), h('div', { class: 'muted small' }, STAGE_LABELS[u.next.stage] || u.next.stage,
+    provisional(c, u.next.key) ? h('span', { class: 'badge provisional', title: 'Срок предварительный: нет производственного календаря' }, 'предв.') : null)];
+}
+
+function provisional(c, key) {
+  return ((((c.deadlines || {})[key]) || {}).provisional_years || []).length > 0;
 }
