@@ -52,6 +52,20 @@ class FirestoreStaff:
         self._people[uid] = (time.monotonic(), found)
         return found
 
+    def directory(self, agency_id: str | None = None) -> list[Person]:
+        from google.api_core import exceptions
+        from google.cloud.firestore import FieldFilter
+
+        query = self._client().collection("staff")
+        if agency_id is not None:
+            query = query.where(filter=FieldFilter("agency_id", "==", agency_id))  # type: ignore[assignment]
+        try:
+            docs = list(query.stream(timeout=self._timeout_s))
+        except (exceptions.GoogleAPICallError, exceptions.RetryError) as err:
+            raise StoreUnavailable(f"firestore: staff: {err}") from err
+        people = [p for p in (person_from(doc.id, doc.to_dict()) for doc in docs) if p is not None]
+        return sorted(people, key=lambda p: (p.name or p.email or p.uid).lower())
+
     def _with(self, role: str, agency_id: str | None = None) -> list[str]:
         from google.api_core import exceptions
         from google.cloud.firestore import FieldFilter

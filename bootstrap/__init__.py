@@ -222,7 +222,8 @@ def case_service() -> CaseService:
 
         return CaseService(cases=cases(), policy=policy(), queue=queue(), clock=clock(), base_url=base_url(),
                            agencies=_part("agencies", lambda: ttl_cached(_load_agencies)),
-                           dismissal_reasons=_part("dismissal_reasons", lambda: ttl_cached(_load_dismissal_reasons)))
+                           dismissal_reasons=_part("dismissal_reasons", lambda: ttl_cached(_load_dismissal_reasons)),
+                           staff=staff())
 
     return _part("case_service", build)
 

@@ -54,7 +54,10 @@ class OptionalReason(Body):
 
 
 class AssignExecutor(Body):
-    executor_uid: str = Field(min_length=1, max_length=200)
+    executor_uid: str = Field(min_length=1, max_length=200, description="one of the agency's active executors "
+                                                                          "(GET /api/staff)")
+    # Their name, set by the service from the staff directory (never taken from the request).
+    executor_name: SkipJsonSchema[str] = Field(default="", exclude=True)
 
 
 class Text(Body):
@@ -109,7 +112,8 @@ COMMANDS: dict[str, Command] = {
     "route": Command(Route, lambda k, a, b, now, p: c.route(k, a, b.agency_ids, now, p)),
     "return_not_competent": Command(Reason, lambda k, a, b, now, p: c.return_not_competent(k, a, b.reason, now, p)),
     "accept": Command(Body, lambda k, a, b, now, p: c.accept(k, a, now)),
-    "assign_executor": Command(AssignExecutor, lambda k, a, b, now, p: c.assign_executor(k, a, b.executor_uid, now)),
+    "assign_executor": Command(AssignExecutor, lambda k, a, b, now, p: c.assign_executor(
+        k, a, b.executor_uid, now, b.executor_name)),
     "contribute": Command(Text, lambda k, a, b, now, p: c.contribute(k, a, b.text, now, p)),
     "submit_draft": Command(SubmitDraft, lambda k, a, b, now, p: c.submit_draft(
         k, a, b.text, b.attachments, b.intermediate, b.measures_taken, now, p)),

@@ -58,6 +58,7 @@ def commit(
         version=new_case.version,
         at=now,
         actor_uid=actor.uid if actor else "system",
+        actor_name=(actor.name or None) if actor else None,
         actor_role=actor.role if actor else None,
         actor_agency_id=actor.agency_id if actor else None,
         from_state=case.state,

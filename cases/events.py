@@ -35,6 +35,7 @@ class CaseEvent(BaseModel):
     version: int  # the case version this event produced: the event's sequence number
     at: AwareDatetime
     actor_uid: str
+    actor_name: str | None = None  # as the person's token named them (§20: the trail names people)
     actor_role: Role | None = None
     actor_agency_id: str | None = None
     from_state: CaseState | None

@@ -168,3 +168,7 @@ class InMemoryStaff:
 
     def person(self, uid: str) -> Person | None:
         return next((p for p in self._all() if p.uid == uid), None)
+
+    def directory(self, agency_id: str | None = None) -> list[Person]:
+        found = [p for p in self._all() if agency_id is None or p.agency_id == agency_id]
+        return sorted(found, key=lambda p: (p.name or p.uid).lower())

@@ -174,6 +174,7 @@ class Case(_Frozen):
     route_order: list[str] = Field(default_factory=list)  # the agencies of the current routing, in order
     agency_id: str | None = None  # the agency whose turn it is
     executor_uid: str | None = None
+    executor_name: str | None = None  # the responsible executor by name (§20)
     drafts: list[Draft] = Field(default_factory=list)
     contributions: dict[str, Contribution] = Field(default_factory=dict)
     rating: int | None = None  # of the last approved draft

@@ -73,6 +73,12 @@ def build() -> dict[str, Any]:
         "operationId": "dismissalReasons", "summary": "Причины, по которым сообщение не требует реагирования",
         "description": "Список администратора (settings/dismissal_reasons) или встроенный: [{code, label}].",
         "responses": {"200": {"description": "reasons: [{code, label}]"}, **_error_responses()}}}
+    paths["/api/staff"] = {"get": {
+        "operationId": "staff", "summary": "Сотрудники по именам",
+        "description": "Действующие сотрудники: исполнителю и руководителю органа — своего органа, куратору, "
+                       "руководителю Администрации и администратору — все (администратору с адресами): "
+                       "staff: [{uid, name, role, agency_id}].",
+        "responses": {"200": {"description": "staff"}, **_error_responses()}}}
     schemas["BulkDismiss"] = BulkDismiss.model_json_schema()
     paths["/api/bulk/dismiss"] = {"post": {
         "operationId": "dismissMany", "summary": "Отметить выбранные сообщения как не требующие реагирования",

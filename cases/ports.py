@@ -165,3 +165,7 @@ class StaffDirectory(Protocol):
     def person(self, uid: str) -> Person | None:
         """The active person with this uid, or None."""
         ...
+
+    def directory(self, agency_id: str | None = None) -> list[Person]:
+        """The active staff (of one agency, when given), by name."""
+        ...

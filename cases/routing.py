@@ -64,6 +64,7 @@ def route(case: Case, actor: Actor, agency_ids: list[str], now: datetime, planne
         route_order=order,
         agency_id=order[0],
         executor_uid=None,
+        executor_name=None,
         agency_ids=case.agency_ids + [a for a in order if a not in case.agency_ids],
     )
 
@@ -112,6 +113,7 @@ def return_not_competent(case: Case, actor: Actor, reason: str, now: datetime, p
         route_order=[],
         agency_id=None,
         executor_uid=None,
+        executor_name=None,
     )
 
 
@@ -120,30 +122,37 @@ def accept(case: Case, actor: Actor, now: datetime) -> Result:
     check("accept", case, actor)
     ledger = Ledger(case.deadlines)
     ledger.meet(Stage.return_not_competent, aware(now))
-    executor = actor.uid if actor.role is Role.executor and case.executor_uid is None else case.executor_uid
+    mine = actor.role is Role.executor and case.executor_uid is None
+    executor = actor.uid if mine else case.executor_uid
+    name = (actor.name or None) if mine else case.executor_name
     return commit(
         case,
         actor,
         Accepted,
         now,
         to_state=CaseState.in_progress,
-        payload={"agency_id": case.agency_id, "executor_uid": executor},
+        payload={"agency_id": case.agency_id, "executor_uid": executor, "executor_name": name},
         ledger=ledger,
         executor_uid=executor,
+        executor_name=name,
     )
 
 
-def assign_executor(case: Case, actor: Actor, executor_uid: str, now: datetime) -> Result:
-    """The agency lead (§7) names the executor responsible for the answer."""
+def assign_executor(case: Case, actor: Actor, executor_uid: str, now: datetime, executor_name: str = "") -> Result:
+    """The agency lead (§7) names the executor responsible for the answer (the service checks that they are
+    one of the agency's active executors, and gives their name)."""
     check("assign_executor", case, actor)
     uid = required_text(executor_uid, "executor_required", "Укажите исполнителя.")
+    name = executor_name or None
     return commit(
         case,
         actor,
         ExecutorAssigned,
         aware(now),
-        payload={"agency_id": case.agency_id, "executor_uid": uid, "previous_executor_uid": case.executor_uid},
+        payload={"agency_id": case.agency_id, "executor_uid": uid, "executor_name": name,
+                 "previous_executor_uid": case.executor_uid, "previous_executor_name": case.executor_name},
         executor_uid=uid,
+        executor_name=name,
     )
 
 
@@ -179,4 +188,5 @@ def contribute(case: Case, actor: Actor, text: str, now: datetime, planner: DueP
         contributions={**case.contributions, agency_id: part},
         agency_id=following,
         executor_uid=None,
+        executor_name=None,
     )

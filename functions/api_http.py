@@ -7,6 +7,7 @@ GET  /api/me                     who the token says you are (and how they chose 
 POST /api/me/notify              {"notify_by": "email" | "digest" | "inapp"}
 POST /api/notifications/<id>/read, POST /api/notifications/read-all   one's own notifications read
 GET  /api/dismissal-reasons      why a message may need no reaction: [{code, label}]
+GET  /api/staff                  the active staff by name (an agency's staff: their own agency's)
 POST /api/bulk/dismiss           {"cases": [{"id", "version"}], "reason", "note"}: the curator's bulk dismissal
 GET  /api/openapi.json           this API's OpenAPI document
 """
@@ -67,7 +68,7 @@ _STATUS = {"NotAllowed": 403, "WrongState": 409, "VersionConflict": 409, "Invali
 
 def _allowed_method(parts: list[str]) -> str | None:
     """The one method an address takes, or None for no such address."""
-    if parts in (["openapi.json"], ["me"], ["dismissal-reasons"]):
+    if parts in (["openapi.json"], ["me"], ["dismissal-reasons"], ["staff"]):
         return "GET"
     if parts in (["me", "notify"], ["notifications", "read-all"], ["bulk", "dismiss"]) or (
             len(parts) == 3 and parts[0] == "notifications" and parts[2] == "read"):
@@ -103,6 +104,8 @@ def _dispatch(request: Request, parts: list[str]) -> Response:
         return _json(200, {"reasons": [{"code": code, "label": label} for code, label in reasons.items()]})
     if parts == ["bulk", "dismiss"]:
         return _dismiss_many(request, actor)
+    if parts == ["staff"]:
+        return _staff(actor)
     if method == "POST":
         return _command(request, actor, parts[1], parts[2])
     return _read(actor, parts[1], events=len(parts) == 3)
@@ -154,6 +157,24 @@ def _command(request: Request, actor: Any, case_id: str, command: str) -> Respon
     return _json(200, {"case_id": case_id, "state": committed.case.state.value, "version": committed.case.version,
                        "events": [e.to_dict() for e in committed.events],
                        "deadlines": committed.fields["deadlines"]})
+
+
+def _staff(actor: Any) -> Response:
+    """The staff directory (§7, §20): whom a lead may assign, and the names behind the trail's uids. An
+    agency's staff see their own agency's people; curators, supervisors and admins everyone (admins with
+    e-mails)."""
+    import bootstrap
+    from cases.errors import NotAllowed
+
+    if actor.role in ("executor", "agency_lead"):
+        if not actor.agency_id:
+            raise NotAllowed("Вы не прикреплены к органу власти.", code="no_agency")
+        people = bootstrap.staff().directory(actor.agency_id)
+    else:
+        people = bootstrap.staff().directory()
+    return _json(200, {"staff": [
+        {"uid": p.uid, "name": p.name or p.email, "role": p.role, "agency_id": p.agency_id,
+         **({"email": p.email} if actor.role == "admin" else {})} for p in people]})
 
 
 def _dismiss_many(request: Request, actor: Any) -> Response:

@@ -20,7 +20,7 @@ from cases.documents import case_fields
 from cases.errors import Invalid, NotFound
 from cases.message import delete_at_source, edit_message
 from cases.model import Actor, Case
-from cases.ports import CaseRepository, Committed, SideDocument, Unchanged
+from cases.ports import CaseRepository, Committed, SideDocument, StaffDirectory, Unchanged
 from cases.routing import detect
 from cases.transitions import authorize
 from deadlines.errors import CalendarError
@@ -55,6 +55,9 @@ class CaseService:
     agencies: Callable[[], set[str]]
     # code → wording of why a message needs no reaction: the admin's list (settings/dismissal_reasons)
     dismissal_reasons: Callable[[], dict[str, str]] = field(default=lambda: dict(DISMISSAL_REASONS))
+    # who works where: an executor is assigned by name from their agency's active executors (None: unchecked,
+    # the domain's own tests)
+    staff: StaffDirectory | None = None
 
     # -- the staff API ------------------------------------------------------------------------------
     def execute(self, case_id: str, actor: Actor, command: str, body: dict[str, Any]) -> Committed:
@@ -64,7 +67,7 @@ class CaseService:
         if spec is None:
             raise NotFound(f"Нет такого действия: {command}. Доступны: {', '.join(sorted(COMMANDS))}.")
         parsed = parse_body(spec.body, body)
-        parsed = self._check_references(command, parsed)
+        parsed = self._check_references(command, parsed, actor)
         now, policy = self.clock(), self.policy()
         committed = self.cases.execute(case_id, parsed.version,
                                        lambda case: spec.run(case, actor, parsed, now, policy),
@@ -97,7 +100,13 @@ class CaseService:
             raise Invalid(f"Нет такой причины: {code}. Доступны: {', '.join(reasons)}.", code="unknown_reason")
         return reasons[code]
 
-    def _check_references(self, command: str, body: Any) -> Any:
+    def _check_references(self, command: str, body: Any, actor: Actor) -> Any:
+        if command == "assign_executor" and self.staff is not None:
+            person = self.staff.person(body.executor_uid)
+            if person is None or person.role != "executor" or person.agency_id != actor.agency_id:
+                raise Invalid("Исполнителем можно назначить только действующего исполнителя вашего органа.",
+                              code="unknown_executor")
+            return body.model_copy(update={"executor_name": person.name or person.email})
         if command == "dismiss":
             return body.model_copy(update={"label": self._reason_label(body.reason)})
         if command == "route":
@@ -197,10 +206,10 @@ def _russian(error: Any) -> str:
         return f"Поле «{field}»: число не меньше {ctx.get('ge', ctx.get('gt'))}."
     if kind in ("less_than_equal", "less_than"):
         return f"Поле «{field}»: число не больше {ctx.get('le', ctx.get('lt'))}."
-    expected = {"int_parsing": "целое число", "int_type": "целое число", "int_from_float": "целое число",
+    wanted = {"int_parsing": "целое число", "int_type": "целое число", "int_from_float": "целое число",
                 "string_type": "строка", "bool_type": "да или нет (true/false)", "bool_parsing": "да или нет",
                 "list_type": "список", "dict_type": "объект", "model_type": "объект", "model_attributes_type": "объект",
                 "float_type": "число", "float_parsing": "число"}.get(kind)
-    if expected:
-        return f"Поле «{field}»: ожидается {expected}."
+    if wanted:
+        return f"Поле «{field}»: ожидается {wanted}."
     return f"Поле «{field}» заполнено неверно."

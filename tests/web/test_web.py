@@ -518,6 +518,62 @@ def test_an_overdue_case_is_the_loudest_thing_in_the_list(demo_stack: Stack, tmp
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_the_lead_assigns_an_executor_by_name(demo_stack: Stack, tmp_path: Path) -> None:
+    """§7/§20: the agency lead accepts a case routed to Минстрой and picks its executor by name from the
+    agency's active executors; the card and the trail name the people, not their uids."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
+    from datetime import UTC, datetime
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from cases.model import Actor
+
+    now = datetime.now(UTC)
+    doc = {"id": "vk-lead-demo", "detected_at": now, "received_at": now, "updated_at": now, "raw": {"payload": "{}"},
+           "message": {"network": "vk", "external_id": "lead-demo", "text": "Во дворе на Ленина, 5 не вывозят мусор"}}
+    service = _service(tmp_path / "calendars")
+    committed = service.open_case(doc, "vk-lead-demo", now)
+    assert committed is not None
+    service.after_commit(committed)
+    service.execute("vk-lead-demo", Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)"), "route",
+                    {"version": 1, "agency_ids": ["minstroy"]})
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 950}, locale="ru-RU")
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{demo_stack.base_url}/web/#case=vk-lead-demo")
+            page.fill("#email", _staff("agency_lead", "minstroy"))
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            card = page.locator("#case-card")
+            expect(card.locator("#card-text")).to_contain_text("не вывозят мусор", timeout=30_000)
+            card.locator("button[data-command=accept]").click()
+            card.locator("form.action-form button[type=submit]").click()
+            expect(card.locator("#card-state")).to_have_text("В работе", timeout=15_000)
+            card.locator("button[data-command=assign_executor]").click()
+            choice = card.locator("form.action-form select[name=executor_uid] option")
+            expect(choice).to_have_text(["— выберите —", "Мария Трубина (исполнитель, Минстрой УР)"])
+            card.locator("form.action-form select[name=executor_uid]").select_option(
+                label="Мария Трубина (исполнитель, Минстрой УР)")
+            card.locator("form.action-form button[type=submit]").click()
+            expect(card.locator("#card-executor")).to_have_text("Мария Трубина (исполнитель, Минстрой УР)",
+                                                                timeout=15_000)
+            trail = card.locator("#events")
+            expect(trail).to_contain_text("Олег Домов (заместитель министра, Минстрой УР)")
+            expect(trail).to_contain_text("Анна Куратова (куратор)")
+            expect(trail).to_contain_text("исполнитель: Мария Трубина")
+            page.screenshot(path=str(tmp_path / "web-lead-assigns.png"))
+            assert not errors, errors
+        finally:
+            browser.close()
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
 def test_the_client_vocabulary_is_generated_from_the_workflow(tmp_path: Path) -> None:
     """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary and
     cases/transitions.py: what node imports from it is exactly those (set-up runs it before bundling)."""

@@ -44,3 +44,4 @@ export const setNotifyBy = (token, notifyBy) =>
 export const dismissalReasons = (token) => request('/api/dismissal-reasons', { token });
 export const dismissMany = (token, cases, reason) =>
   request('/api/bulk/dismiss', { method: 'POST', token, body: { cases, reason } });
+export const staff = (token) => request('/api/staff', { token });

@@ -117,8 +117,12 @@ async function startSession(db, auth, user, me) {
         ? `; не отмечено ${refused.length}: ${refused.map((r) => `${r.id} — ${r.message}`).join('; ')}` : '.');
     },
   } : null;
+  let people = [];
+  if (me.role === 'agency_lead') {
+    api.staff(await user.getIdToken()).then((r) => { people = r.staff; }).catch((err) => console.warn(err));
+  }
   const card = new CaseCard(cardEl, {
-    me, agencies, reasons: () => reasons,
+    me, agencies, reasons: () => reasons, staff: () => people,
     runCommand: async (caseId, command, body) => api.runCommand(await user.getIdToken(), caseId, command, body),
   });
 

@@ -19,6 +19,10 @@ export function availableCommands(caseDoc, me) {
       if (name === 'dismiss_exclusion') return openFlag;
       if (name === 'flag_exclusion') return !openFlag;
       if (name === 'mark_significant') return !caseDoc.significant;
+      if (name === 'contribute') { // §16: only in a joint answer, by an agency before the last
+        const order = caseDoc.route_order || [];
+        return order.length > 1 && order.indexOf(caseDoc.agency_id) < order.length - 1;
+      }
       return true;
     })
     .map(([name, rule]) => ({ name, label: rule.label }));

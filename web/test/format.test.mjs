@@ -74,5 +74,9 @@ test('availableCommands follows role, state and agency', () => {
   assert.deepEqual(names({ ...assigned, agency_id: 'minstroy', agency_ids: ['mintrans', 'minstroy'] }, executor),
     ['flag_exclusion']);
   assert.deepEqual(names({ state: 'in_review' }, { role: 'supervisor' }), []);
+  const working = { state: 'in_progress', agency_id: 'mintrans', agency_ids: ['mintrans'], route_order: ['mintrans'] };
+  assert.ok(!names(working, executor).includes('contribute')); // one agency: no joint answer to contribute to
+  assert.ok(names({ ...working, route_order: ['mintrans', 'minstroy'] }, executor).includes('contribute'));
+  assert.ok(!names({ ...working, route_order: ['minstroy', 'mintrans'] }, executor).includes('contribute'));
   assert.ok(names({ state: 'detected', exclusion: { reason: 'x', flagged_at: 't' } }, curator).includes('dismiss_exclusion'));
 });

@@ -17,7 +17,7 @@ const DRAFT_STATUS = {
 const FIELDS = {
   route: [{ name: 'agency_ids', kind: 'agencies', label: 'Органы власти (отметьте в порядке подготовки общего ответа)' }],
   return_not_competent: [{ name: 'reason', kind: 'textarea', label: 'Причина возврата', required: true }],
-  assign_executor: [{ name: 'executor_uid', kind: 'text', label: 'Идентификатор (uid) исполнителя', required: true }],
+  assign_executor: [{ name: 'executor_uid', kind: 'executor', label: 'Исполнитель', required: true }],
   contribute: [{ name: 'text', kind: 'textarea', label: 'Информация для общего ответа', required: true }],
   submit_draft: [
     { name: 'text', kind: 'textarea', label: 'Текст проекта ответа', required: true },
@@ -39,8 +39,9 @@ const FIELDS = {
 };
 
 export class CaseCard {
-  constructor(root, { me, agencies, runCommand, reasons = () => [] }) {
+  constructor(root, { me, agencies, runCommand, reasons = () => [], staff = () => [] }) {
     this.root = root;
+    this.staff = staff; // () -> [{uid, name, role, agency_id}]: the staff directory the person may read
     this.reasons = reasons; // () -> [{code, label}]: why a message may need no reaction
     this.me = me;
     this.agencies = agencies; // Map id -> {name, short_name}
@@ -118,7 +119,7 @@ export class CaseCard {
         h('dt', {}, 'Органы власти'), h('dd', {}, (c.agency_ids || []).length
           ? c.agency_ids.map((id) => this.agencyName(id)).join(', ') : 'не направлено'),
         c.agency_id ? [h('dt', {}, 'Сейчас у органа'), h('dd', {}, this.agencyName(c.agency_id))] : null,
-        c.executor_uid ? [h('dt', {}, 'Исполнитель'), h('dd', { class: 'mono' }, c.executor_uid)] : null,
+        c.executor_uid ? [h('dt', {}, 'Исполнитель'), h('dd', { id: 'card-executor' }, c.executor_name || c.executor_uid)] : null,
         c.repeat_of ? [h('dt', {}, 'Повторное (п. 17)'), h('dd', { class: 'mono' }, c.repeat_of)] : null,
         c.significant ? [h('dt', {}, 'Социально значимое'), h('dd', {}, c.significant.reason || 'да')] : null,
         c.exclusion ? [h('dt', {}, 'Отметка п. 19'), h('dd', {}, exclusionText(c.exclusion))] : null,
@@ -173,8 +174,9 @@ export class CaseCard {
         h('td', {}, e.version),
         h('td', { class: 'nowrap' }, formatSamara(e.at)),
         h('td', {}, EVENT_LABELS[e.type] || e.type),
-        h('td', {}, [ROLE_LABELS[e.actor_role] || e.actor_role || 'система',
-          e.actor_agency_id ? `, ${this.agencyName(e.actor_agency_id)}` : ''].join('')),
+        h('td', {}, e.actor_name ? h('div', { class: 'actor-name' }, e.actor_name) : null,
+          h('div', { class: e.actor_name ? 'muted small' : '' }, [ROLE_LABELS[e.actor_role] || e.actor_role || 'система',
+            e.actor_agency_id ? `, ${this.agencyName(e.actor_agency_id)}` : ''].join(''))),
         h('td', {}, e.from_state && e.from_state !== e.to_state
           ? `${STATE_LABELS[e.from_state] || e.from_state} → ${STATE_LABELS[e.to_state] || e.to_state}`
           : (STATE_LABELS[e.to_state] || e.to_state || '')),
@@ -193,7 +195,7 @@ export class CaseCard {
     if (p.rating) parts.push(`оценка: ${p.rating}`);
     if (p.url) parts.push(`ссылка: ${p.url}`);
     if (p.earlier_case_id) parts.push(`ранее: ${p.earlier_case_id}`);
-    if (p.executor_uid) parts.push(`исполнитель: ${p.executor_uid}`);
+    if (p.executor_uid) parts.push(`исполнитель: ${p.executor_name || p.executor_uid}`);
     return parts.join('; ');
   }
 
@@ -291,6 +293,13 @@ export class CaseCard {
       });
       return [h('fieldset', { class: 'agencies' }, h('legend', {}, f.label), search, h('div', { class: 'agency-grid' }, boxes), orderText),
         () => [...order]];
+    }
+    if (f.kind === 'executor') {
+      const executors = this.staff().filter((p) => p.role === 'executor' && p.agency_id === this.me.agency_id);
+      const select = h('select', { id, name: f.name, required: true },
+        h('option', { value: '' }, executors.length ? '— выберите —' : 'нет действующих исполнителей'),
+        executors.map((p) => h('option', { value: p.uid, selected: p.uid === (this.caseDoc || {}).executor_uid }, p.name)));
+      return [h('div', { class: 'field' }, h('label', { for: id }, f.label), select), () => select.value];
     }
     if (f.kind === 'reason') {
       const select = h('select', { id, name: f.name, required: true },
