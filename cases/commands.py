@@ -16,7 +16,16 @@ from cases.curation import (
     reopen,
     reverse_exclusion,
 )
-from cases.routing import accept, assign_executor, contribute, detect, return_not_competent, route
+from cases.routing import (
+    accept,
+    assign_executor,
+    contribute,
+    detect,
+    reroute,
+    return_not_competent,
+    route,
+    withdraw,
+)
 from cases.schedule import DuePlanner
 
 __all__ = [
@@ -35,9 +44,11 @@ __all__ = [
     "mark_significant",
     "publish",
     "reopen",
+    "reroute",
     "return_for_rework",
     "return_not_competent",
     "reverse_exclusion",
     "route",
     "submit_draft",
+    "withdraw",
 ]

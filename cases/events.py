@@ -184,6 +184,19 @@ class MarkedSignificant(CaseEvent):
     type: Literal["MarkedSignificant"] = "MarkedSignificant"
 
 
+class ReRouted(CaseEvent):
+    """The curator changed the agencies of a case in work. payload: agency_ids (the new order), agency_id,
+    joint, previous (the old order), removed (agencies that lost the case), reason"""
+
+    type: Literal["ReRouted"] = "ReRouted"
+
+
+class Withdrawn(CaseEvent):
+    """The curator took a mis-routed case back. payload: removed (agencies), reason"""
+
+    type: Literal["Withdrawn"] = "Withdrawn"
+
+
 class Dismissed(CaseEvent):
     """§1/§6/§8: needs no reaction. payload: reason, label, note, cancelled (deadline keys)"""
 
@@ -203,6 +216,7 @@ EVENT_TYPES: dict[str, type[CaseEvent]] = {
         DraftSubmitted, Approved, ReturnedForRework, Published, Closed, RepeatLinked, ExclusionFlagged,
         ExclusionDismissed, ExclusionConfirmed, ExclusionReversed, MarkedSignificant, DeadlinesRecomputed,
         DeadlineWarned, DeadlineMissed, MessageEdited, MessageDeletedAtSource, Dismissed, Reopened,
+        ReRouted, Withdrawn,
     )
 }
 

@@ -73,6 +73,7 @@ class DraftStatus(StrEnum):
     approved = "approved"
     returned = "returned"
     published = "published"
+    withdrawn = "withdrawn"  # its agency lost the case (re-routed, withdrawn) before it was published
 
 
 class Draft(_Frozen):

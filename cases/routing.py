@@ -11,10 +11,24 @@ from cases.events import (
     CaseDetected,
     ContributionMade,
     ExecutorAssigned,
+    ReRouted,
     ReturnedNotCompetent,
     Routed,
+    Withdrawn,
 )
-from cases.model import Actor, Case, CaseState, Contribution, NotCompetentReturn, Role, Stage, joint_key
+from cases.model import (
+    Actor,
+    Case,
+    CaseState,
+    Contribution,
+    DeadlineState,
+    Draft,
+    DraftStatus,
+    NotCompetentReturn,
+    Role,
+    Stage,
+    joint_key,
+)
 from cases.schedule import DuePlanner, Ledger
 from cases.transitions import check
 
@@ -88,8 +102,88 @@ def _receive(ledger: Ledger, agency_id: str, *, joint: bool, now: datetime) -> N
         ledger.start(joint_key(agency_id), Stage.joint_contribution, now, agency_id)
 
 
+# The stages that belong to the agency holding the case: a new agency starts them afresh. The others run
+# for the case whoever answers (§8, §10, §11 from the detection; §15's final answer).
+AGENCY_STAGES = frozenset({Stage.return_not_competent, Stage.joint_contribution, Stage.review, Stage.rework,
+                           Stage.publish})
+
+
+def reroute(case: Case, actor: Actor, agency_ids: list[str], reason: str, now: datetime, planner: DuePlanner) -> Result:
+    """The curator sends a case in work to another agency, or changes the set and order of a joint answer
+    (§16), until the answer is published. Agencies left out lose the case, and read access to it from then
+    on; the old routing's agency deadlines are cancelled, the first agency of the new order receives it (§9,
+    §16); a draft not yet published is withdrawn. §10 and §11 keep running from the detection."""
+    check("reroute", case, actor)
+    order = _route_order(agency_ids)
+    why = required_text(reason, "reason_required", "Укажите, почему обращение перенаправляется.")
+    if order == case.route_order:
+        raise Invalid("Органы и их очерёдность не изменились.", code="same_route")
+    ledger = Ledger(case.deadlines, planner)
+    _cancel_agency_stages(ledger)
+    _receive(ledger, order[0], joint=len(order) > 1, now=aware(now))
+    removed = [a for a in case.route_order if a not in order]
+    return commit(
+        case,
+        actor,
+        ReRouted,
+        now,
+        to_state=CaseState.assigned,
+        payload={"agency_ids": order, "agency_id": order[0], "joint": len(order) > 1, "previous": case.route_order,
+                 "removed": removed, "reason": why},
+        ledger=ledger,
+        route_order=order,
+        agency_id=order[0],
+        executor_uid=None,
+        executor_name=None,
+        drafts=_withdraw_draft(case.drafts),
+        contributions={a: c for a, c in case.contributions.items() if a in order},
+        agency_ids=[a for a in case.agency_ids if a not in removed] + [a for a in order if a not in case.agency_ids],
+    )
+
+
+def withdraw(case: Case, actor: Actor, reason: str, now: datetime, planner: DuePlanner) -> Result:
+    """The curator takes back a mis-routed case: the agencies lose it (and read access from then on), their
+    deadlines are cancelled, and the curator routes it again within a fresh §8 period counted from now (as
+    after a return, §9). §10 and §11 keep running from the detection."""
+    check("withdraw", case, actor)
+    why = required_text(reason, "reason_required", "Укажите, почему обращение отзывается из органа власти.")
+    ledger = Ledger(case.deadlines, planner)
+    _cancel_agency_stages(ledger)
+    ledger.start(Stage.route, Stage.route, aware(now))
+    removed = list(case.route_order)
+    return commit(
+        case,
+        actor,
+        Withdrawn,
+        now,
+        to_state=CaseState.detected,
+        payload={"removed": removed, "reason": why},
+        ledger=ledger,
+        route_order=[],
+        agency_id=None,
+        executor_uid=None,
+        executor_name=None,
+        drafts=_withdraw_draft(case.drafts),
+        contributions={},
+        agency_ids=[a for a in case.agency_ids if a not in removed],
+    )
+
+
+def _cancel_agency_stages(ledger: Ledger) -> None:
+    for key, deadline in list(ledger.deadlines.items()):
+        if deadline.state is DeadlineState.pending and deadline.stage in AGENCY_STAGES:
+            ledger.cancel(key)
+
+
+def _withdraw_draft(drafts: list[Draft]) -> list[Draft]:
+    if drafts and drafts[-1].status in (DraftStatus.submitted, DraftStatus.approved):
+        return [*drafts[:-1], drafts[-1].model_copy(update={"status": DraftStatus.withdrawn})]
+    return list(drafts)
+
+
 def return_not_competent(case: Case, actor: Actor, reason: str, now: datetime, planner: DuePlanner) -> Result:
-    """§9: the agency gives the case back to the curator, who must route it again.
+    """§9: the agency gives the case back to the curator, who must route it again; also after accepting it
+    (the agency found out later), with its reason.
 
     The curator gets a fresh route deadline (§8 rule) counted from the return, as if detected then;
     the answer deadline (§10) still counts from the real detection."""

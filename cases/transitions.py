@@ -17,6 +17,8 @@ S = CaseState
 
 # The states in which a case still needs work; exclusion (§19) may interrupt any of them.
 OPEN = (S.detected, S.assigned, S.in_progress, S.in_review, S.rework, S.approved)
+# With an agency, before its answer is published: the curator may still change who answers.
+WORKING = (S.assigned, S.in_progress, S.in_review, S.rework, S.approved)
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ TRANSITIONS: dict[str, Rule] = {
     "route": _rule("направить в орган власти", _CUR, [S.detected], [S.assigned]),
     "accept": _rule("принять", _AG, [S.assigned], [S.in_progress]),
     "return_not_competent": _rule(
-        "вернуть как не относящееся к компетенции", _AG, [S.assigned], [S.detected]
+        "вернуть как не относящееся к компетенции", _AG, [S.assigned, S.in_progress], [S.detected]
     ),
     "contribute": _rule("направить информацию для общего ответа", _AG, [S.in_progress], [S.assigned]),
     "submit_draft": _rule(
@@ -64,6 +66,8 @@ TRANSITIONS: dict[str, Rule] = {
     "reverse_exclusion": _rule("вернуть в обработку", _CUR, [S.excluded], OPEN),
     "mark_significant": _rule("отметить как социально значимое", _CUR,
                               [s for s in S if s not in (S.closed, S.dismissed)], None),
+    "reroute": _rule("перенаправить", _CUR, WORKING, [S.assigned]),
+    "withdraw": _rule("отозвать из органа власти", _CUR, WORKING, [S.detected]),
     "dismiss": _rule("отметить как не требующее реагирования", _CUR, [S.detected], [S.dismissed]),
     "reopen": _rule("вернуть к рассмотрению", _CUR, [S.dismissed], [S.detected]),
 }

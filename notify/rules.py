@@ -6,6 +6,8 @@
 | ContributionMade (§16) | the curators; the next agency's leads, executors  | no                |
 | ExecutorAssigned       | the executor                                      | no                |
 | ReturnedNotCompetent   | the curators                                      | no                |
+| ReRouted               | the new first agency's staff; the agencies left out | no              |
+| Withdrawn              | the staff of the agencies that lost the case      | no                |
 | DraftSubmitted         | the curators                                      | no                |
 | ReturnedForRework      | the executor (else the agency's leads)            | no                |
 | Approved               | the executor (else the agency's leads)            | no                |
@@ -132,6 +134,22 @@ def _returned_not_competent(c: _Context) -> list[Notice]:
                             f"Направить в компетентный орган до {c.due('route')} (п. 8)."))]
 
 
+def _lost(c: _Context, removed: list[str]) -> list[Notice]:
+    return [Notice("withdrawn", tuple(c.agency_staff(agency)),
+                   f"Обращение №{c.number} больше не находится в работе {c.agency(agency)}",
+                   details=(f"Куратор передал его другому органу или отозвал: {c.payload.get('reason') or '—'}.",
+                            "Доступ к обращению у органа закрыт."))
+            for agency in removed]
+
+
+def _rerouted(c: _Context) -> list[Notice]:
+    return [*_routed(c), *_lost(c, list(c.payload.get("removed") or []))]
+
+
+def _withdrawn(c: _Context) -> list[Notice]:
+    return _lost(c, list(c.payload.get("removed") or []))
+
+
 def _draft_submitted(c: _Context) -> list[Notice]:
     kind = "промежуточного ответа" if c.payload.get("intermediate") else "ответа"
     return [Notice("draft_submitted", tuple(c.staff.curators()),
@@ -183,6 +201,8 @@ RULES: dict[str, Callable[[_Context], list[Notice]]] = {
     "ContributionMade": _contribution,
     "ExecutorAssigned": _assigned,
     "ReturnedNotCompetent": _returned_not_competent,
+    "ReRouted": _rerouted,
+    "Withdrawn": _withdrawn,
     "DraftSubmitted": _draft_submitted,
     "ReturnedForRework": _returned_for_rework,
     "Approved": _approved,

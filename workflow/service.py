@@ -109,7 +109,7 @@ class CaseService:
             return body.model_copy(update={"executor_name": person.name or person.email})
         if command == "dismiss":
             return body.model_copy(update={"label": self._reason_label(body.reason)})
-        if command == "route":
+        if command in ("route", "reroute"):
             unknown = sorted(set(body.agency_ids) - self.agencies())
             if unknown:
                 raise Invalid(f"Неизвестный исполнительный орган: {', '.join(unknown)}.", code="unknown_agency")

@@ -104,10 +104,20 @@ def test_return_needs_a_reason() -> None:
     assert err.value.code == "reason_required"
 
 
-def test_return_after_accepting_is_a_wrong_state() -> None:
+def test_return_after_accepting_goes_back_to_the_curator_with_the_reason() -> None:
+    s = at_in_progress().tick(120).do(return_not_competent, EXEC_A, "выяснилось: дорога федеральная")
+    assert (s.case.state, s.case.agency_id, s.case.executor_uid) == (CaseState.detected, None, None)
+    assert s.case.returns[-1].reason == "выяснилось: дорога федеральная"
+    assert s.case.deadlines["return_not_competent"].met_late is False  # §9 was met by accepting
+    assert s.case.deadlines["route"].state.value == "pending"  # the curator routes again
+
+
+def test_return_once_a_draft_is_submitted_is_a_wrong_state() -> None:
+    from tests.cases import at_in_review
+
     with pytest.raises(WrongState) as err:
-        at_in_progress().do(return_not_competent, EXEC_A, "не наше")
-    assert err.value.state == "in_progress"
+        at_in_review().do(return_not_competent, EXEC_A, "не наше")
+    assert err.value.state == "in_review"
 
 
 def test_another_agency_cannot_return() -> None:
@@ -153,3 +163,66 @@ def test_any_executor_of_the_agency_may_work_the_case() -> None:
     assert s.case.executor_uid == "exA"
     s.do(assign_executor, LEAD_A, "exA2")  # the colleague covers; nothing else required
     assert s.case.executor_uid == EXEC_A2.uid
+
+
+# -- the curator changes who answers (re-route, withdraw) -----------------------------------------------
+def test_reroute_a_case_in_review_to_another_agency() -> None:
+    from cases.commands import reroute
+    from cases.events import ReRouted
+    from tests.cases import at_in_review
+
+    s = at_in_review()
+    answer_due = s.case.deadlines["answer"].due
+    s.tick(30).do(reroute, CURATOR, ["B"], "Вопрос в ведении Минтранса")
+    c = s.case
+    assert (c.state, c.agency_id, c.route_order, c.agency_ids) == (CaseState.assigned, "B", ["B"], ["B"])
+    assert isinstance(s.last, ReRouted)
+    assert s.last.payload == {"agency_ids": ["B"], "agency_id": "B", "joint": False, "previous": ["A"],
+                              "removed": ["A"], "reason": "Вопрос в ведении Минтранса"}
+    assert c.drafts[-1].status.value == "withdrawn" and c.executor_uid is None
+    assert c.deadlines["review"].state.value == "cancelled"  # A's draft is no longer for review
+    assert c.deadlines["return_not_competent"].agency_id == "B" and c.deadlines["return_not_competent"].state.value == "pending"
+    assert c.deadlines["answer"].due == answer_due  # §10 runs from the detection, whoever answers
+    with pytest.raises(NotAllowed):
+        s.do(accept, EXEC_A)  # A has lost it
+    s.do(accept, EXEC_B)
+    assert s.case.state is CaseState.in_progress
+
+
+def test_reroute_changes_a_joint_answers_order_and_keeps_the_agencies_that_stay() -> None:
+    from cases.commands import reroute
+
+    s = Story().tick(20).do(route, CURATOR, ["A", "B"]).tick(10).do(reroute, CURATOR, ["B", "A", "C"], "Нужен и C")
+    c = s.case
+    assert (c.agency_id, c.route_order, c.agency_ids) == ("B", ["B", "A", "C"], ["A", "B", "C"])
+    assert s.last.payload["removed"] == [] and s.last.payload["joint"] is True
+    pending = {k for k, d in c.deadlines.items() if d.state.value == "pending"}
+    assert "joint_contribution:B" in pending and "joint_contribution:A" not in pending  # whose turn it is
+
+
+def test_reroute_needs_a_change_a_reason_and_a_curator() -> None:
+    from cases.commands import reroute
+
+    with pytest.raises(Invalid) as err:
+        at_assigned().do(reroute, CURATOR, ["A"], "то же")
+    assert err.value.code == "same_route"
+    with pytest.raises(Invalid) as err:
+        at_assigned().do(reroute, CURATOR, ["B"], " ")
+    assert err.value.code == "reason_required"
+    with pytest.raises(NotAllowed):
+        at_assigned().do(reroute, LEAD_A, ["B"], "хочу")
+    with pytest.raises(WrongState):
+        Story().do(reroute, CURATOR, ["B"], "ещё не направлено")
+
+
+def test_withdraw_takes_a_mis_routing_back() -> None:
+    from cases.commands import withdraw
+    from cases.events import Withdrawn
+
+    s = at_in_progress().tick(45).do(withdraw, CURATOR, "Направлено по ошибке")
+    c = s.case
+    assert (c.state, c.agency_id, c.route_order, c.agency_ids, c.executor_uid) == (CaseState.detected, None, [], [], None)
+    assert isinstance(s.last, Withdrawn) and s.last.payload == {"removed": ["A"], "reason": "Направлено по ошибке"}
+    assert c.deadlines["route"].state.value == "pending" and c.deadlines["route"].started_at == s.now
+    s.tick(5).do(route, CURATOR, ["B"])
+    assert s.case.agency_ids == ["B"]

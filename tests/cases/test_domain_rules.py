@@ -34,6 +34,8 @@ ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "mark_significant": (("важно",), {}),
     "dismiss": (("spam", "Спам", None), {}),
     "reopen": ((), {}),
+    "reroute": ((["B"], "ошибка"), {}),
+    "withdraw": (("ошибка",), {}),
 }
 
 
@@ -88,7 +90,7 @@ def test_allowed_commands_by_role() -> None:
     assert allowed_commands(CaseState.assigned, Role.executor) == ["accept", "return_not_competent", "flag_exclusion"]
     assert allowed_commands(CaseState.in_review, Role.curator) == [
         "approve", "return_for_rework", "flag_exclusion", "dismiss_exclusion", "confirm_exclusion",
-        "mark_significant",
+        "mark_significant", "reroute", "withdraw",
     ]
     assert allowed_commands(CaseState.closed) == []
 

@@ -39,6 +39,8 @@ def arguments(command: str, variant: int) -> tuple[tuple[Any, ...], dict[str, An
         "flag_exclusion": (text,),
         "mark_significant": (text,),
         "dismiss": ("spam" if ok else " ", "Спам или реклама", None),
+        "reroute": (ORDERS[(variant + 1) % len(ORDERS)] if ok else [], text),
+        "withdraw": (text,),
     }
     if command == "submit_draft":
         measures = "меры приняты" if variant != 3 else None

@@ -574,6 +574,60 @@ def test_the_lead_assigns_an_executor_by_name(demo_stack: Stack, tmp_path: Path)
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_the_curator_reroutes_a_case_in_work(demo_stack: Stack, tmp_path: Path) -> None:
+    """A case routed to Минстрой goes to Минтранс instead: the agency found with the route form's search
+    box, the reason given; the card and the trail follow."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
+    from datetime import UTC, datetime
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from cases.model import Actor
+
+    now = datetime.now(UTC)
+    doc = {"id": "vk-reroute-demo", "detected_at": now, "received_at": now, "updated_at": now,
+           "raw": {"payload": "{}"}, "message": {"network": "vk", "external_id": "reroute-demo",
+                                                 "text": "Яма на трассе Ижевск — Сарапул, 12-й километр"}}
+    service = _service(tmp_path / "calendars")
+    committed = service.open_case(doc, "vk-reroute-demo", now)
+    assert committed is not None
+    service.after_commit(committed)
+    service.execute("vk-reroute-demo", Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)"),
+                    "route", {"version": 1, "agency_ids": ["minstroy"]})
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 950}, locale="ru-RU")
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{demo_stack.base_url}/web/#case=vk-reroute-demo")
+            page.fill("#email", _staff("curator"))
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            card = page.locator("#case-card")
+            expect(card.locator("#card-state")).to_have_text("Назначено", timeout=30_000)
+            card.locator("button[data-command=reroute]").click()
+            form = card.locator("form.action-form")
+            form.locator("#agency-search").fill("транс")
+            expect(form.locator("label.check:visible")).to_have_count(1)
+            form.locator("input[name=agency][value=mintrans]").check()
+            form.locator("textarea[name=reason]").fill("Трасса региональная: дорожное хозяйство")
+            page.screenshot(path=str(tmp_path / "web-reroute-form.png"))
+            form.locator("button[type=submit]").click()
+            expect(card).to_contain_text("Сейчас у органа", timeout=15_000)
+            expect(card.locator("dl.facts")).to_contain_text("Минтранс УР")
+            expect(card.locator("#events")).to_contain_text("Перенаправлено куратором")
+            expect(card.locator("#events")).to_contain_text("больше не у органа: Минстрой УР")
+            page.screenshot(path=str(tmp_path / "web-rerouted.png"))
+            assert not errors, errors
+        finally:
+            browser.close()
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
 def test_the_client_vocabulary_is_generated_from_the_workflow(tmp_path: Path) -> None:
     """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary and
     cases/transitions.py: what node imports from it is exactly those (set-up runs it before bundling)."""

@@ -11,12 +11,18 @@ import { countdownEl } from './countdown.js';
 
 const DRAFT_STATUS = {
   submitted: 'на согласовании', approved: 'согласован', returned: 'возвращён на доработку', published: 'размещён',
+  withdrawn: 'отозван (обращение передано другому органу)',
 };
 
 // command -> the fields of its form (the body of POST /api/cases/<id>/<command>, besides `version`).
 const FIELDS = {
   route: [{ name: 'agency_ids', kind: 'agencies', label: 'Органы власти (отметьте в порядке подготовки общего ответа)' }],
   return_not_competent: [{ name: 'reason', kind: 'textarea', label: 'Причина возврата', required: true }],
+  reroute: [
+    { name: 'agency_ids', kind: 'agencies', label: 'Новые органы власти (отметьте в порядке подготовки общего ответа)' },
+    { name: 'reason', kind: 'textarea', label: 'Почему перенаправляется', required: true },
+  ],
+  withdraw: [{ name: 'reason', kind: 'textarea', label: 'Почему отзывается (например, направлено по ошибке)', required: true }],
   assign_executor: [{ name: 'executor_uid', kind: 'executor', label: 'Исполнитель', required: true }],
   contribute: [{ name: 'text', kind: 'textarea', label: 'Информация для общего ответа', required: true }],
   submit_draft: [
@@ -186,6 +192,7 @@ export class CaseCard {
   payloadText(p) {
     const parts = [];
     if (p.agency_ids) parts.push(`органы: ${p.agency_ids.map((id) => this.agencyName(id)).join(' → ')}`);
+    if (p.removed && p.removed.length) parts.push(`больше не у органа: ${p.removed.map((id) => this.agencyName(id)).join(', ')}`);
     if (p.label) parts.push(`причина: ${p.label}${p.note ? ` (${p.note})` : ''}`);
     else if (p.reason) parts.push(`основание: ${REPLAN_REASONS[p.reason] || p.reason}`);
     if (p.changes) parts.push(...p.changes.map(changeText));
