@@ -568,6 +568,23 @@ def test_the_lead_assigns_an_executor_by_name(demo_stack: Stack, tmp_path: Path)
             expect(trail).to_contain_text("Анна Куратова (куратор)")
             expect(trail).to_contain_text("исполнитель: Мария Трубина")
             page.screenshot(path=str(tmp_path / "web-lead-assigns.png"))
+
+            # §13: the draft comes back with remarks; the form shows them and keeps the text to correct.
+            card.locator("button[data-command=submit_draft]").click()
+            card.locator("form.action-form textarea[name=text]").fill("Вывоз мусора организован с 3 декабря.")
+            card.locator("form.action-form button[type=submit]").click()
+            expect(card.locator("#card-state")).to_have_text("На согласовании", timeout=15_000)
+            from infra.firestore import firestore_client
+
+            version = firestore_client().collection("cases").document("vk-lead-demo").get().to_dict()["version"]
+            service.execute("vk-lead-demo", Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)"),
+                            "return_for_rework", {"version": version, "comment": "Укажите адрес площадки и график"})
+            expect(card.locator("#card-state")).to_have_text("На доработке", timeout=15_000)
+            card.locator("button[data-command=submit_draft]").click()
+            expect(card.locator("#rework-note")).to_contain_text("Укажите адрес площадки и график")
+            expect(card.locator("form.action-form textarea[name=text]")).to_have_value(
+                "Вывоз мусора организован с 3 декабря.")
+            page.screenshot(path=str(tmp_path / "web-rework-form.png"))
             assert not errors, errors
         finally:
             browser.close()

@@ -140,7 +140,8 @@ export class CaseCard {
       draft ? h('div', { class: 'draft' },
         h('h3', {}, `Проект ответа: ${DRAFT_STATUS[draft.status] || draft.status}${draft.intermediate ? ' (промежуточный)' : ''}`),
         h('div', { class: 'message-text' }, neutralise(draft.text)),
-        draft.review_comment ? h('p', { class: 'small' }, `Замечания: ${draft.review_comment}`) : null) : null,
+        draft.review_comment ? h('div', { class: 'rework-note' }, h('strong', {}, 'Замечания куратора: '), draft.review_comment)
+          : null) : null,
       (c.answers || []).length ? h('p', {}, 'Размещённые ответы: ', c.answers.map((a, i) => [i ? ', ' : '',
         h('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, `${formatSamara(a.at)}${a.intermediate ? ' (промежуточный)' : ''}`)])) : null,
       h('h3', {}, 'Сроки'),
@@ -253,10 +254,39 @@ export class CaseCard {
           submit.disabled = false;
         }
       },
-    }, h('h4', {}, action.label), controls, h('div', { class: 'buttons' }, submit, cancel));
+    }, h('h4', {}, action.label), this.reworkNote(action.name), controls, h('div', { class: 'buttons' }, submit, cancel));
     this.actions.replaceChildren(form);
+    this.prefill(action.name, form);
     const first = form.querySelector('input, textarea, select');
     if (first) first.focus();
+  }
+
+  // §13: a draft returned for rework: the curator's remarks above the form, and the returned text in it,
+  // so the executor corrects it instead of typing it again.
+  returnedDraft(command) {
+    const c = this.caseDoc || {};
+    const last = (c.drafts || [])[(c.drafts || []).length - 1];
+    return command === 'submit_draft' && c.state === 'rework' && last && last.status === 'returned' ? last : null;
+  }
+
+  reworkNote(command) {
+    const draft = this.returnedDraft(command);
+    if (!draft) return null;
+    return h('div', { class: 'rework-note', id: 'rework-note', role: 'note' },
+      h('strong', {}, 'Замечания куратора: '), draft.review_comment || '—');
+  }
+
+  prefill(command, form) {
+    const draft = this.returnedDraft(command);
+    if (!draft) return;
+    const text = form.querySelector('textarea[name=text]');
+    if (text) text.value = draft.text || '';
+    const attachments = form.querySelector('textarea[name=attachments]');
+    if (attachments) attachments.value = (draft.attachments || []).join('\n');
+    const measures = form.querySelector('textarea[name=measures_taken]');
+    if (measures && draft.measures_taken) measures.value = draft.measures_taken;
+    const intermediate = form.querySelector('input[name=intermediate]');
+    if (intermediate) intermediate.checked = Boolean(draft.intermediate);
   }
 
   closeForm() {
