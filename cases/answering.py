@@ -154,7 +154,8 @@ def publish(case: Case, actor: Actor, url: str, now: datetime, planner: DuePlann
     """§14: the approved answer is posted in the network, and its link recorded.
 
     An intermediate answer (§15) meets the answer deadline (§10) and sends the case back to work: the
-    final answer is due 7 working days later. The final answer meets ``final_answer``."""
+    final answer is due 7 working days later. The final answer meets ``final_answer`` and closes the case
+    (nothing is left to do; the curator may reopen it)."""
     check("publish", case, actor)
     link = https_url(url, "url_invalid", "Укажите ссылку https:// на размещённый ответ.")
     draft = _last_draft(case)
@@ -165,6 +166,7 @@ def publish(case: Case, actor: Actor, url: str, now: datetime, planner: DuePlann
         ledger.start(Stage.final_answer, Stage.final_answer, now, case.agency_id)
     else:
         ledger.meet(Stage.final_answer, now)
+        ledger.cancel_pending()
     answer = PublishedAnswer(
         url=link, intermediate=draft.intermediate, at=now, by=actor.uid,
         agency_id=case.agency_id, draft_index=len(case.drafts) - 1,
@@ -174,7 +176,7 @@ def publish(case: Case, actor: Actor, url: str, now: datetime, planner: DuePlann
         actor,
         Published,
         now,
-        to_state=CaseState.in_progress if draft.intermediate else CaseState.answered,
+        to_state=CaseState.in_progress if draft.intermediate else CaseState.closed,
         payload={"draft_index": answer.draft_index, "url": link, "intermediate": draft.intermediate},
         ledger=ledger,
         drafts=[*case.drafts[:-1], draft.model_copy(update={"status": DraftStatus.published})],
@@ -183,7 +185,7 @@ def publish(case: Case, actor: Actor, url: str, now: datetime, planner: DuePlann
 
 
 def close(case: Case, actor: Actor, now: datetime) -> Result:
-    """The curator closes an answered case."""
+    """The curator closes an answered case (one reopened after its answer closed it)."""
     check("close", case, actor)
     ledger = Ledger(case.deadlines)
     ledger.cancel_pending()

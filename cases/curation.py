@@ -150,8 +150,10 @@ def dismiss(case: Case, actor: Actor, reason: str, label: str, note: str | None,
 def reopen(case: Case, actor: Actor, now: datetime, planner: DuePlanner) -> Result:
     """A dismissed message taken back for routing. Its clocks run from the detection again, as if they had
     never stopped: a reopened message is as late as it really is (a deadline already past is missed at
-    once)."""
+    once). A closed case reopens as answered (its answer stands; the curator closes it again)."""
     check("reopen", case, actor)
+    if case.state is CaseState.closed:
+        return commit(case, actor, Reopened, aware(now), to_state=CaseState.answered, payload={"restarted": []})
     mark = case.dismissal
     if mark is None:
         raise Invalid("Обращение не отмечалось как не требующее реагирования.", code="not_dismissed")

@@ -49,7 +49,8 @@ TRANSITIONS: dict[str, Rule] = {
     ),
     "approve": _rule("согласовать", _CUR, [S.in_review], [S.approved]),
     "return_for_rework": _rule("вернуть на доработку", _CUR, [S.in_review], [S.rework]),
-    "publish": _rule("разместить ответ", _AG, [S.approved], [S.answered, S.in_progress]),
+    # A final answer closes the case (the curator may reopen it); an intermediate one (§15) sends it back to work.
+    "publish": _rule("разместить ответ", _AG, [S.approved], [S.closed, S.in_progress]),
     "close": _rule("закрыть", _CUR, [S.answered], [S.closed]),
     "assign_executor": _rule(
         "назначить исполнителя",
@@ -69,7 +70,7 @@ TRANSITIONS: dict[str, Rule] = {
     "reroute": _rule("перенаправить", _CUR, WORKING, [S.assigned]),
     "withdraw": _rule("отозвать из органа власти", _CUR, WORKING, [S.detected]),
     "dismiss": _rule("отметить как не требующее реагирования", _CUR, [S.detected], [S.dismissed]),
-    "reopen": _rule("вернуть к рассмотрению", _CUR, [S.dismissed], [S.detected]),
+    "reopen": _rule("вернуть к рассмотрению", _CUR, [S.dismissed, S.closed], [S.detected, S.answered]),
 }
 
 

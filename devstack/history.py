@@ -3,7 +3,7 @@
 Each case is opened and worked through ``CaseService`` over the in-memory repository at moments drawn
 from a seeded generator: routed (now and then late, or returned as not competent and routed again, or
 excluded under §19), accepted, drafted (sometimes returned for rework, sometimes with an intermediate
-answer first), approved with a rating, published, often closed. Every case ends finished, so its
+answer first), approved with a rating, published (which closes it). Every case ends finished, so its
 deadlines and facts are what the workflow stored, and the sweep finds nothing to do with them. Written
 to Firestore as intake and the workflow write (the case and its audit events, the events already
 delivered: old months notify nobody).
@@ -128,9 +128,7 @@ class History:
             at = do(case_id, executor, "submit_draft", self._after(at, 30, 300), text="Проект ответа, доработанный")
         rating = rng.choices([5, 4, 3, 2], weights=[55, 30, 11, 4])[0]
         at = do(case_id, CURATOR, "approve", self._after(at, 10, 90), rating=rating)
-        at = do(case_id, executor, "publish", self._after(at, 10, 70), url=f"https://vk.com/wall-1_{case_id}")
-        if rng.random() < 0.6:
-            do(case_id, CURATOR, "close", self._after(at, 60, 3 * 24 * 60))
+        do(case_id, executor, "publish", self._after(at, 10, 70), url=f"https://vk.com/wall-1_{case_id}")
 
     def documents(self) -> Iterator[tuple[str, dict[str, Any], dict[str, dict[str, Any]]]]:
         """(id, case document, its events by id) of every case made."""

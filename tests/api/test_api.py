@@ -186,12 +186,12 @@ def test_full_lifecycle_with_real_sign_in(world: World) -> None:
              ("curator", "return_for_rework", {"comment": "Укажите дату вывоза."}),
              ("executor_minstroy", "submit_draft", {"text": "Мусор вывезен 10 декабря."}),
              ("curator", "approve", {"rating": 4}),
-             ("executor_minstroy", "publish", {"url": "https://vk.com/wall-218000001_77?reply=1"}),
-             ("curator", "close", {})]
+             ("executor_minstroy", "publish", {"url": "https://vk.com/wall-218000001_77?reply=1"}),  # closes it
+             ("curator", "reopen", {}), ("curator", "close", {})]
     for who, command, payload in steps:
         world.ok(who, case_id, command, **payload)
     case = world.case(case_id)
     assert case["state"] == "closed" and case["version"] == 1 + len(steps)
-    assert [e["type"] for e in world.events(case_id)][-3:] == ["Approved", "Published", "Closed"]
+    assert [e["type"] for e in world.events(case_id)][-4:] == ["Approved", "Published", "Reopened", "Closed"]
     assert all(d["state"] != "pending" for d in case["deadlines"].values())
     assert isinstance(world.queue.real, CloudTaskQueue)

@@ -177,7 +177,7 @@ def test_clause_14_publication(world: World) -> None:
     world.ok("executor_minstroy", CASE, "publish", url="https://vk.com/wall-218000001_1201?reply=5001")
     assert len(deadline_tasks(world)) == before  # a final answer starts no deadline, so no wake-up task
     case = world.case(CASE)
-    assert case["state"] == "answered"
+    assert case["state"] == "closed"  # the final answer closes the case
     assert case["answers"][0]["url"] == "https://vk.com/wall-218000001_1201?reply=5001"
     assert {k: case["deadlines"][k]["state"] for k in ("publish", "answer")} == {"publish": "met", "answer": "met"}
     assert "next_due" not in case  # nothing pending is left to wake
@@ -201,7 +201,7 @@ def test_clause_15_intermediate_then_final(world: World) -> None:
     world.ok("curator", CASE, "approve")
     world.ok("executor_minstroy", CASE, "publish", url="https://vk.com/wall-1_1?reply=3")
     case = world.case(CASE)
-    assert case["state"] == "answered" and case["deadlines"]["final_answer"]["state"] == "met"
+    assert case["state"] == "closed" and case["deadlines"]["final_answer"]["state"] == "met"
     assert [a["intermediate"] for a in case["answers"]] == [True, False]
 
 

@@ -119,6 +119,14 @@ def at_approved(story: Story | None = None, **draft: Any) -> Story:
     return at_in_review(story, **draft).tick(30).do(approve, CURATOR, 5)
 
 
-def at_answered(story: Story | None = None) -> Story:
+def at_published(story: Story | None = None) -> Story:
+    """The final answer published: the case is closed."""
     return at_approved(story).tick(20).do(publish, EXEC_A, "https://vk.com/wall-1_2?reply=3")
+
+
+def at_answered(story: Story | None = None) -> Story:
+    """Published, then reopened by the curator: answered, to be closed again."""
+    from cases.commands import reopen
+
+    return at_published(story).tick(30).do(reopen, CURATOR)
 

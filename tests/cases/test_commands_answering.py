@@ -128,9 +128,12 @@ def test_rework_message_names_the_states() -> None:
     )
 
 
-def test_publish_final_answer() -> None:
-    s = at_answered()
-    assert s.case.state is CaseState.answered
+def test_publish_final_answer_closes_the_case() -> None:
+    from tests.cases import at_published
+
+    s = at_published()
+    assert s.case.state is CaseState.closed
+    assert s.case.next_due is None
     assert s.case.answers[0].url == URL
     assert s.case.answers[0].intermediate is False
     assert s.case.drafts[-1].status is DraftStatus.published
@@ -170,12 +173,15 @@ def test_intermediate_answer_goes_back_to_work_then_final() -> None:
     assert err.value.code == "intermediate_already_published"
     s.tick(60 * 24).do(submit_draft, EXEC_A, **draft_args("Окончательный ответ"))
     s.tick(30).do(approve, CURATOR, 4).tick(10).do(publish, EXEC_A, URL + "&final")
-    assert s.case.state is CaseState.answered
+    assert s.case.state is CaseState.closed
     assert [a.intermediate for a in s.case.answers] == [True, False]
 
 
 def test_close_an_answered_case() -> None:
-    s = at_answered().do(close, CURATOR)
+    s = at_answered()
+    assert s.case.state is CaseState.answered and s.last.type == "Reopened"
+    assert (s.last.from_state, s.last.to_state) == ("closed", "answered")
+    s.do(close, CURATOR)
     assert s.case.state is CaseState.closed
     assert isinstance(s.last, Closed)
 
@@ -190,5 +196,5 @@ def test_closed_case_offers_nothing() -> None:
     s = at_answered().do(close, CURATOR)
     with pytest.raises(WrongState) as err:
         s.do(close, CURATOR)
-    assert err.value.allowed == []
-    assert err.value.message.endswith("«Закрыто». Других действий нет.")
+    assert err.value.allowed == ["reopen"]
+    assert err.value.message.endswith("«Закрыто». Доступно: вернуть к рассмотрению.")

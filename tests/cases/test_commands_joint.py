@@ -50,7 +50,7 @@ def test_order_a_b_c_with_contributions_and_receipt_times() -> None:
     assert s.case.deadlines["joint_contribution:C"].state is DeadlineState.met
     assert s.case.drafts[0].agency_id == "C"
     s.do(approve, CURATOR, 5).do(publish, EXEC_C, "https://ok.ru/x")
-    assert s.case.state is CaseState.answered
+    assert s.case.state is CaseState.closed
 
 
 def test_a_waiting_agency_cannot_act_out_of_turn() -> None:

@@ -92,7 +92,7 @@ def test_allowed_commands_by_role() -> None:
         "approve", "return_for_rework", "flag_exclusion", "dismiss_exclusion", "confirm_exclusion",
         "mark_significant", "reroute", "withdraw",
     ]
-    assert allowed_commands(CaseState.closed) == []
+    assert allowed_commands(CaseState.closed) == ["reopen"]
 
 
 def test_commands_do_not_change_their_input() -> None:
