@@ -5,7 +5,6 @@ from __future__ import annotations
 from cases.commands import (
     accept,
     approve,
-    close,
     publish,
     return_for_rework,
     return_not_competent,
