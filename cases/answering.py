@@ -6,7 +6,7 @@ from datetime import datetime
 
 from cases.apply import Result, aware, commit, https_url, required_text
 from cases.errors import Invalid
-from cases.events import Approved, Closed, DraftSubmitted, Published, ReturnedForRework
+from cases.events import Approved, Closed, DraftSubmitted, IntermediateRequested, Published, ReturnedForRework
 from cases.model import Actor, Case, CaseState, Draft, DraftStatus, PublishedAnswer, Stage, joint_key
 from cases.schedule import DuePlanner, Ledger
 from cases.transitions import check
@@ -29,6 +29,8 @@ def submit_draft(
     ledger = Ledger(case.deadlines, planner)
     ledger.meet(Stage.draft, now)
     ledger.meet(Stage.rework, now)
+    if not intermediate:
+        ledger.meet(Stage.final_answer, now)  # §15: the final draft sent to the curator in time
     if case.joint:
         ledger.meet(joint_key(case.agency_id or ""), now)
     ledger.start(Stage.review, Stage.review, now)
@@ -85,13 +87,14 @@ def _new_draft(
 
 
 def _check_turn(case: Case, intermediate: bool) -> None:
-    """The last agency of a joint answer drafts it (§16); one intermediate answer per case (§15)."""
+    """The last agency of a joint answer drafts it (§16); one intermediate answer per case (§15), unless the
+    curator asked for another."""
     if case.joint and case.agency_id != case.route_order[-1]:
         raise Invalid(
             "Общий проект ответа готовит последний орган в очерёдности; направьте информацию для общего ответа.",
             code="contribution_expected",
         )
-    if intermediate and any(a.intermediate for a in case.answers):
+    if intermediate and any(a.intermediate for a in case.answers) and not case.another_intermediate:
         raise Invalid(
             "Промежуточный ответ уже размещён: теперь нужен окончательный ответ (п. 15).",
             code="intermediate_already_published",
@@ -181,7 +184,21 @@ def publish(case: Case, actor: Actor, url: str, now: datetime, planner: DuePlann
         ledger=ledger,
         drafts=[*case.drafts[:-1], draft.model_copy(update={"status": DraftStatus.published})],
         answers=[*case.answers, answer],
+        another_intermediate=case.another_intermediate and not draft.intermediate,
     )
+
+
+def request_intermediate(case: Case, actor: Actor, reason: str, now: datetime) -> Result:
+    """§15: the curator asks for one more intermediate answer (the work takes longer); its publication
+    starts the 7 working days for the final draft again."""
+    check("request_intermediate", case, actor)
+    if not any(a.intermediate for a in case.answers):
+        raise Invalid("Промежуточный ответ ещё не размещался: его можно направить и без запроса.",
+                      code="no_intermediate_yet")
+    if case.another_intermediate:
+        raise Invalid("Ещё один промежуточный ответ уже запрошен.", code="already_requested")
+    why = required_text(reason, "reason_required", "Укажите, почему нужен ещё один промежуточный ответ.")
+    return commit(case, actor, IntermediateRequested, aware(now), payload={"reason": why}, another_intermediate=True)
 
 
 def close(case: Case, actor: Actor, now: datetime) -> Result:

@@ -132,6 +132,7 @@ COMMANDS: dict[str, Command] = {
     "confirm_exclusion": Command(OptionalReason, lambda k, a, b, now, p: c.confirm_exclusion(k, a, now, b.reason)),
     "reverse_exclusion": Command(Body, lambda k, a, b, now, p: c.reverse_exclusion(k, a, now, p)),
     "mark_significant": Command(Reason, lambda k, a, b, now, p: c.mark_significant(k, a, b.reason, now)),
+    "request_intermediate": Command(Reason, lambda k, a, b, now, p: c.request_intermediate(k, a, b.reason, now)),
     "reroute": Command(ReRoute, lambda k, a, b, now, p: c.reroute(k, a, b.agency_ids, b.reason, now, p)),
     "withdraw": Command(Reason, lambda k, a, b, now, p: c.withdraw(k, a, b.reason, now, p)),
     "dismiss": Command(Dismiss, lambda k, a, b, now, p: c.dismiss(k, a, b.reason, b.label, b.note, now)),

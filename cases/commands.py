@@ -5,7 +5,7 @@ checks role, agency, state and the decree's rules, and returns ``(new_case, [eve
 changes the case it was given. Refusals are ``cases.errors`` exceptions.
 """
 
-from cases.answering import approve, close, publish, return_for_rework, submit_draft
+from cases.answering import approve, close, publish, request_intermediate, return_for_rework, submit_draft
 from cases.curation import (
     confirm_exclusion,
     dismiss,
@@ -44,6 +44,7 @@ __all__ = [
     "mark_significant",
     "publish",
     "reopen",
+    "request_intermediate",
     "reroute",
     "return_for_rework",
     "return_not_competent",

@@ -184,6 +184,12 @@ class MarkedSignificant(CaseEvent):
     type: Literal["MarkedSignificant"] = "MarkedSignificant"
 
 
+class IntermediateRequested(CaseEvent):
+    """§15: the curator asks the agency for one more intermediate answer. payload: reason"""
+
+    type: Literal["IntermediateRequested"] = "IntermediateRequested"
+
+
 class ReRouted(CaseEvent):
     """The curator changed the agencies of a case in work. payload: agency_ids (the new order), agency_id,
     joint, previous (the old order), removed (agencies that lost the case), reason"""
@@ -216,7 +222,7 @@ EVENT_TYPES: dict[str, type[CaseEvent]] = {
         DraftSubmitted, Approved, ReturnedForRework, Published, Closed, RepeatLinked, ExclusionFlagged,
         ExclusionDismissed, ExclusionConfirmed, ExclusionReversed, MarkedSignificant, DeadlinesRecomputed,
         DeadlineWarned, DeadlineMissed, MessageEdited, MessageDeletedAtSource, Dismissed, Reopened,
-        ReRouted, Withdrawn,
+        ReRouted, Withdrawn, IntermediateRequested,
     )
 }
 

@@ -184,6 +184,8 @@ class Case(_Frozen):
     repeat_of: str | None = None
     exclusion: Exclusion | None = None
     dismissal: Dismissal | None = None
+    # §15: the curator asked for one more intermediate answer (one intermediate answer per case otherwise)
+    another_intermediate: bool = False
     significant: Significance | None = None
     deadlines: dict[str, Deadline] = Field(default_factory=dict)
     # The message as intake normalised it (docs/data-model.md): changed only by the source's edits and

@@ -67,6 +67,7 @@ TRANSITIONS: dict[str, Rule] = {
     "reverse_exclusion": _rule("вернуть в обработку", _CUR, [S.excluded], OPEN),
     "mark_significant": _rule("отметить как социально значимое", _CUR,
                               [s for s in S if s not in (S.closed, S.dismissed)], None),
+    "request_intermediate": _rule("запросить ещё один промежуточный ответ", _CUR, [S.in_progress, S.rework], None),
     "reroute": _rule("перенаправить", _CUR, WORKING, [S.assigned]),
     "withdraw": _rule("отозвать из органа власти", _CUR, WORKING, [S.detected]),
     "dismiss": _rule("отметить как не требующее реагирования", _CUR, [S.detected], [S.dismissed]),

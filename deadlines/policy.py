@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
@@ -13,11 +13,16 @@ from vocabulary import Stage
 
 Unit = Literal["minutes", "hours", "working_days"]
 SHORT_STAGE_WARNING = 15  # working minutes: the warning of a stage of an hour or less
-CalendarRole = Literal["curator", "agency"]
+# Whose working time a stage counts: the curators', the agencies', or plain clock time (24×7), for a stage
+# whose hours the Administration reads as clock hours.
+CalendarRole = Literal["curator", "agency", "clock"]
 
 
 class SlaRule(BaseModel):
-    """`amount` `unit` of working time from the event `starts_at` (or before it, if `before`)."""
+    """`amount` `unit` of working time from the event `starts_at` (or before it, if `before`); on the
+    `clock` calendar, of clock time. Working days are counted by the rule's own `days_policy` (§10 "с
+    момента": the clock time; §15 "со дня": to the end of the N-th working day, Civil Code art. 191),
+    else the policy's."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -27,6 +32,7 @@ class SlaRule(BaseModel):
     calendar: CalendarRole
     starts_at: str = Field(min_length=1)
     before: bool = False
+    days_policy: DaysPolicy | None = None
     # Working minutes before the deadline to warn the responsible person; unset: the policy's
     # ``warning_minutes_before``, or ``SHORT_STAGE_WARNING`` for a stage of an hour or less.
     warn_before: PositiveInt | None = None
@@ -41,13 +47,15 @@ class SlaRule(BaseModel):
     def _before_needs_time(self) -> SlaRule:
         if self.before and self.unit == "working_days":
             raise ValueError("a deadline counted back ('before') must be in minutes or hours")
+        if self.calendar == "clock" and self.unit == "working_days":
+            raise ValueError("working days need a working calendar ('curator' or 'agency'), not 'clock'")
         return self
 
 
 def _rule(stage: Stage, amount: int, unit: Unit, calendar: CalendarRole, starts_at: str,
-          before: bool = False) -> SlaRule:
+          before: bool = False, days_policy: DaysPolicy | None = None) -> SlaRule:
     return SlaRule(stage=stage, amount=amount, unit=unit, calendar=calendar, starts_at=starts_at,
-                   before=before)
+                   before=before, days_policy=days_policy)
 
 
 def default_rules() -> tuple[SlaRule, ...]:
@@ -60,7 +68,9 @@ def default_rules() -> tuple[SlaRule, ...]:
         _rule(Stage.review, 1, "hours", "curator", "submitted"),  # §12
         _rule(Stage.rework, 2, "hours", "agency", "returned_for_rework"),  # §13
         _rule(Stage.publish, 1, "hours", "agency", "approved"),  # §14
-        _rule(Stage.final_answer, 7, "working_days", "agency", "intermediate_answer"),  # §15
+        # §15: "в течение 7 рабочих дней со дня направления промежуточного ответа": from the next day to the
+        # end of the 7th working day (Civil Code art. 191-192)
+        _rule(Stage.final_answer, 7, "working_days", "agency", "intermediate_answer", days_policy="end_of_day"),
         _rule(Stage.joint_contribution, 3, "hours", "agency", "joint_received"),  # §16
     )
 
@@ -90,6 +100,7 @@ class SlaPolicy(BaseModel):
         return next(r for r in self.rules if r.stage is stage)
 
     def calendar_for(self, stage: Stage | str) -> Calendar:
+        """The working calendar of the stage (a `clock` stage: the agencies', for its zone only)."""
         role = self.rule(stage).calendar
         return self.curator_calendar if role == "curator" else self.agency_calendar
 
@@ -97,8 +108,11 @@ class SlaPolicy(BaseModel):
         """The deadline of `stage` whose clock started at `start` (for `draft`: the answer deadline)."""
         rule, cal = self.rule(stage), self.calendar_for(stage)
         if rule.unit == "working_days":
-            return add_working_days(cal, start, rule.amount, self.days_policy)
+            return add_working_days(cal, start, rule.amount, rule.days_policy or self.days_policy)
         minutes = rule.amount * (60 if rule.unit == "hours" else 1)
+        if rule.calendar == "clock":
+            return (start - timedelta(minutes=minutes) if rule.before else start + timedelta(minutes=minutes)
+                    ).astimezone(cal.tz)
         if rule.before:
             return subtract_working(cal, start, minutes)
         return add_working(cal, start, minutes)
@@ -107,6 +121,8 @@ class SlaPolicy(BaseModel):
         """The years without a government decree between the earliest and the latest of `moments` on the
         stage's calendar: pass the clock's start and the deadline (and, for `draft`, the answer deadline
         it is counted from), and a non-empty result means the deadline is provisional."""
+        if self.rule(stage).calendar == "clock":
+            return ()  # clock time does not depend on any year's days off
         return self.calendar_for(stage).provisional_years(*moments)
 
     def warning_at(self, stage: Stage | str, due: datetime) -> datetime:
@@ -117,6 +133,8 @@ class SlaPolicy(BaseModel):
         """
         rule = self.rule(stage)
         minutes = rule.warn_before or (SHORT_STAGE_WARNING if rule.short else self.warning_minutes_before)
+        if rule.calendar == "clock":
+            return due - timedelta(minutes=minutes)
         return subtract_working(self.calendar_for(stage), due, minutes)
 
 

@@ -194,10 +194,13 @@ def test_clause_15_intermediate_then_final(world: World) -> None:
     case = world.case(CASE)
     assert case["state"] == "in_progress" and case["deadlines"]["answer"]["state"] == "met"
     final = case["deadlines"]["final_answer"]
-    assert final["due"] == samara(2026, 12, 22, 15, 0) and final["state"] == "pending"  # 7 working days
+    # §15 "в течение 7 рабочих дней со дня": from 12 December to the end of the 7th working day
+    assert final["due"] == samara(2026, 12, 22, 18, 0) and final["state"] == "pending"
     assert_scheduled(world, CASE, "final_answer")
     at(world, 2026, 12, 18, 10, 0)
     world.ok("executor_minstroy", CASE, "submit_draft", text="Ремонт выполнен 17 декабря.")
+    final = world.case(CASE)["deadlines"]["final_answer"]  # met by sending the final draft to the curator
+    assert final["state"] == "met" and final["met_at"] == samara(2026, 12, 18, 10, 0)
     world.ok("curator", CASE, "approve")
     world.ok("executor_minstroy", CASE, "publish", url="https://vk.com/wall-1_1?reply=3")
     case = world.case(CASE)

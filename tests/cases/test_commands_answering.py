@@ -198,3 +198,30 @@ def test_closed_case_offers_nothing() -> None:
         s.do(close, CURATOR)
     assert err.value.allowed == ["reopen"]
     assert err.value.message.endswith("«Закрыто». Доступно: вернуть к рассмотрению.")
+
+
+def test_a_second_intermediate_answer_only_when_the_curator_asks() -> None:
+    from cases.commands import request_intermediate
+
+    s = at_in_progress().tick(30).do(submit_draft, EXEC_A, **draft_args("Изучаем вопрос", intermediate=True))
+    s.tick(20).do(approve, CURATOR, None).tick(10).do(publish, EXEC_A, URL)
+    first_due = s.case.deadlines["final_answer"].due
+    with pytest.raises(Invalid) as err:
+        s.do(submit_draft, EXEC_A, **draft_args("Всё ещё изучаем", intermediate=True))
+    assert err.value.code == "intermediate_already_published"
+    s.tick(24 * 60).do(request_intermediate, CURATOR, "Работы перенесены на весну")
+    assert s.case.another_intermediate and s.last.type == "IntermediateRequested"
+    with pytest.raises(Invalid):
+        s.do(request_intermediate, CURATOR, "ещё раз")
+    s.do(submit_draft, EXEC_A, **draft_args("Работы перенесены, сообщим дату", intermediate=True))
+    s.tick(20).do(approve, CURATOR, None).tick(10).do(publish, EXEC_A, URL)
+    assert [a.intermediate for a in s.case.answers] == [True, True] and not s.case.another_intermediate
+    assert s.case.deadlines["final_answer"].due > first_due  # seven working days from the second one
+
+
+def test_request_intermediate_needs_a_first_one() -> None:
+    from cases.commands import request_intermediate
+
+    with pytest.raises(Invalid) as err:
+        at_in_progress().do(request_intermediate, CURATOR, "надо")
+    assert err.value.code == "no_intermediate_yet"

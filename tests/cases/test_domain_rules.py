@@ -35,6 +35,7 @@ ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "dismiss": (("spam", "Спам", None), {}),
     "reopen": ((), {}),
     "reroute": ((["B"], "ошибка"), {}),
+    "request_intermediate": (("работы продлены",), {}),
     "withdraw": (("ошибка",), {}),
 }
 

@@ -41,6 +41,7 @@ def arguments(command: str, variant: int) -> tuple[tuple[Any, ...], dict[str, An
         "dismiss": ("spam" if ok else " ", "Спам или реклама", None),
         "reroute": (ORDERS[(variant + 1) % len(ORDERS)] if ok else [], text),
         "withdraw": (text,),
+        "request_intermediate": (text,),
     }
     if command == "submit_draft":
         measures = "меры приняты" if variant != 3 else None

@@ -25,7 +25,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "publish": {"url": "https://vk.com/wall-1_2?reply=3"}, "close": {}, "link_repeat": {"earlier_case_id": ""},
     "flag_exclusion": {"reason": "угрозы"}, "dismiss_exclusion": {}, "confirm_exclusion": {"reason": "угрозы"},
     "reverse_exclusion": {}, "mark_significant": {"reason": "важно"}, "dismiss": {"reason": "spam"}, "reopen": {},
-    "reroute": {"agency_ids": ["A"], "reason": "ошибка"}, "withdraw": {"reason": "ошибка"},
+    "reroute": {"agency_ids": ["A"], "reason": "ошибка"}, "request_intermediate": {"reason": "продлено"}, "withdraw": {"reason": "ошибка"},
 }
 ACTORS = {role: Actor(uid=f"u-{role}", role=role, agency_id="A" if role in (Role.executor, Role.agency_lead) else None)
           for role in Role}

@@ -31,7 +31,8 @@ def test_due_per_stage() -> None:
     assert policy.due(Stage.return_not_competent, t) == local(2024, 3, 6, 9, 15)
     assert policy.due(Stage.rework, t) == local(2024, 3, 6, 10, 45)
     assert policy.due(Stage.joint_contribution, t) == local(2024, 3, 6, 11, 45)
-    assert policy.due(Stage.final_answer, t) == local(2024, 3, 15, 17, 45)  # 8 Mar is a holiday
+    # §15 "со дня": from the next day to the end of the 7th working day (8 March is a holiday)
+    assert policy.due(Stage.final_answer, t) == local(2024, 3, 15, 18, 0)
     assert policy.due("draft", local(2024, 3, 6, 10, 0)) == local(2024, 3, 5, 15, 0)
 
 
@@ -99,3 +100,15 @@ def test_bad_settings_are_refused_with_the_reason(settings: dict, reason: str) -
 def test_rule_validation() -> None:
     with pytest.raises(ValueError, match="counted back"):
         SlaRule(stage=Stage.draft, amount=1, unit="working_days", calendar="agency", starts_at="x", before=True)
+
+
+def test_a_stage_in_clock_hours_and_a_rules_own_days_policy() -> None:
+    policy = policy_from_settings({"stages": {"route": {"calendar": "clock"}, "answer": {"days_policy": "end_of_day"}}})
+    friday_evening = local(2024, 3, 1, 17, 30)
+    assert policy.due(Stage.route, friday_evening) == local(2024, 3, 1, 18, 30)  # not Monday 09:30
+    assert policy.warning_at(Stage.route, local(2024, 3, 1, 18, 30)) == local(2024, 3, 1, 18, 15)
+    assert policy.provisional_years(Stage.route, local(2099, 1, 1, 0, 0)) == ()
+    assert policy.due(Stage.answer, local(2024, 3, 4, 10, 0)) == local(2024, 3, 6, 18, 0)  # end of the 2nd day
+    assert default_policy().due(Stage.answer, local(2024, 3, 4, 10, 0)) == local(2024, 3, 6, 10, 0)
+    with pytest.raises(PolicyError, match="working calendar"):
+        policy_from_settings({"stages": {"answer": {"calendar": "clock"}}})

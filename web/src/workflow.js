@@ -19,6 +19,9 @@ export function availableCommands(caseDoc, me) {
       if (name === 'dismiss_exclusion') return openFlag;
       if (name === 'flag_exclusion') return !openFlag;
       if (name === 'mark_significant') return !caseDoc.significant;
+      if (name === 'request_intermediate') { // §15: a second intermediate answer, once the first is published
+        return (caseDoc.answers || []).some((a) => a.intermediate) && !caseDoc.another_intermediate;
+      }
       if (name === 'contribute') { // §16: only in a joint answer, by an agency before the last
         const order = caseDoc.route_order || [];
         return order.length > 1 && order.indexOf(caseDoc.agency_id) < order.length - 1;

@@ -78,5 +78,10 @@ test('availableCommands follows role, state and agency', () => {
   assert.ok(!names(working, executor).includes('contribute')); // one agency: no joint answer to contribute to
   assert.ok(names({ ...working, route_order: ['mintrans', 'minstroy'] }, executor).includes('contribute'));
   assert.ok(!names({ ...working, route_order: ['minstroy', 'mintrans'] }, executor).includes('contribute'));
+  const progressing = { state: 'in_progress', answers: [] };
+  assert.ok(!names(progressing, curator).includes('request_intermediate'));
+  assert.ok(names({ ...progressing, answers: [{ intermediate: true }] }, curator).includes('request_intermediate'));
+  assert.ok(!names({ ...progressing, answers: [{ intermediate: true }], another_intermediate: true }, curator)
+    .includes('request_intermediate'));
   assert.ok(names({ state: 'detected', exclusion: { reason: 'x', flagged_at: 't' } }, curator).includes('dismiss_exclusion'));
 });

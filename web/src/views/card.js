@@ -22,6 +22,7 @@ const FIELDS = {
     { name: 'agency_ids', kind: 'agencies', label: 'Новые органы власти (отметьте в порядке подготовки общего ответа)' },
     { name: 'reason', kind: 'textarea', label: 'Почему перенаправляется', required: true },
   ],
+  request_intermediate: [{ name: 'reason', kind: 'textarea', label: 'Почему нужен ещё один промежуточный ответ', required: true }],
   withdraw: [{ name: 'reason', kind: 'textarea', label: 'Почему отзывается (например, направлено по ошибке)', required: true }],
   assign_executor: [{ name: 'executor_uid', kind: 'executor', label: 'Исполнитель', required: true }],
   contribute: [{ name: 'text', kind: 'textarea', label: 'Информация для общего ответа', required: true }],
