@@ -2,7 +2,8 @@
 
 ``case_fields`` is everything the workflow owns on the case document, for one merged write: the case's
 fields, each pending deadline's wake-up task names (fixed by its due moment), ``next_due`` (what the
-sweep queries), ``provisional_years`` (what the calendar's upkeep queries), ``unscheduled`` when a
+sweep queries), ``provisional_years`` (what the calendar's upkeep queries), ``overdue_since`` (the
+earliest due of a deadline missed and still owed: the "overdue" work queue), ``unscheduled`` when a
 deadline started or moved (until its tasks are confirmed). Fields set to None are removed from the
 document (``REMOVED_WHEN_NONE``): absent, not null, where queries look.
 """
@@ -20,7 +21,7 @@ from cases.schedule import DuePlanner
 from cases.wakeups import wakeup_task_name, wakeups
 
 EVENTS = "events"
-REMOVED_WHEN_NONE = ("next_due", "provisional_years", "deadlines_error")
+REMOVED_WHEN_NONE = ("next_due", "provisional_years", "deadlines_error", "overdue_since")
 
 
 def event_id(version: int) -> str:
@@ -51,6 +52,8 @@ def case_fields(case: Case, events: list[CaseEvent]) -> dict[str, Any]:
     doc["deadlines"] = deadlines
     doc["next_due"] = owed[0].at if owed else None
     doc["provisional_years"] = provisional_years(case) or None
+    owed_late = [d.due for d in case.deadlines.values() if d.state.value == "missed" and d.met_at is None]
+    doc["overdue_since"] = min(owed_late) if owed_late else None
     doc["state"] = case.state.value
     started = started_keys(events)
     if any(wakeup.key in started for wakeup in owed):

@@ -135,9 +135,13 @@ def test_a_missed_deadline_stays_missed_when_done_later() -> None:
     # the escalation handler marked the route deadline missed
     missed = s.case.deadlines["route"].model_copy(update={"state": MISSED})
     s.case = s.case.model_copy(update={"deadlines": {**s.case.deadlines, "route": missed}})
+    from cases.documents import case_fields
+
+    assert case_fields(s.case, [])["overdue_since"] == missed.due  # owed and late: the overdue queue's
     s.tick(120).do(route, CURATOR, ["A"])
     d = s.case.deadlines["route"]
     assert (d.state, d.met_at, d.met_late) == (MISSED, s.now, True)
+    assert case_fields(s.case, [])["overdue_since"] is None  # done since: no longer overdue
 
 
 def test_close_leaves_nothing_pending() -> None:

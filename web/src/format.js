@@ -70,10 +70,13 @@ export function truncate(text, limit = 200) {
 // more urgent (overdue: by how long; else by the time left; no deadline last).
 export function urgency(caseDoc, now = new Date()) {
   const deadlines = Object.entries((caseDoc && caseDoc.deadlines) || {})
-    .map(([key, d]) => ({ key, stage: (d && d.stage) || key.split(':')[0], due: toDate(d && d.due), state: d && d.state }))
+    .map(([key, d]) => ({
+      key, stage: (d && d.stage) || key.split(':')[0], due: toDate(d && d.due), state: d && d.state, done: Boolean(d && d.met_at),
+    }))
     .filter((d) => d.due);
+  // Overdue: still owed past its due (missed and not done since, or pending past due); done late is history.
   const overdue = deadlines
-    .filter((d) => d.state === 'missed' || (d.state === 'pending' && d.due <= now))
+    .filter((d) => (d.state === 'missed' && !d.done) || (d.state === 'pending' && d.due <= now))
     .sort((a, b) => a.due - b.due);
   const pending = deadlines.filter((d) => d.state === 'pending' && d.due > now).sort((a, b) => a.due - b.due);
   const next = pending[0] || null;

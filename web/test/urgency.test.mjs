@@ -19,6 +19,8 @@ test('a missed deadline, or a pending one past due, makes a case overdue', () =>
   assert.equal(urgency(later, NOW).overdue.length, 1);
   assert.equal(urgency(later, NOW).next.key, 'publish');
   assert.equal(urgency({ deadlines: { route: { state: 'met', due: at(-2) } } }, NOW).overdue.length, 0);
+  // Missed, then done late (routed after its hour): history, no longer overdue.
+  assert.equal(urgency({ deadlines: { route: { state: 'missed', due: at(-5), met_at: at(-4) } } }, NOW).overdue.length, 0);
 });
 
 test('the list puts the most overdue first, then the nearest deadline, then cases without one', () => {
