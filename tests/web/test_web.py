@@ -237,7 +237,7 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             listed_case = surges.locator("details.surge[open] ul.surge-cases a").first
             listed_id = listed_case.get_attribute("data-case-id")
             listed_case.click()
-            expect(page.locator(f"tr.case-row[data-case-id='{listed_id}']")).to_have_class(re.compile("selected"))
+            expect(page.locator("#case-card")).to_have_attribute("data-case-id", listed_id or "")  # its card opens
             page.locator(f"tr.case-row[data-case-id='{case_id}']").click()  # back to the case under test
             expect(card.locator("#card-state")).to_have_text("Выявлено", timeout=10_000)
 
@@ -500,6 +500,31 @@ def test_an_overdue_case_is_the_loudest_thing_in_the_list(demo_stack: Stack, tmp
             assert classes.index(False) == sum(classes), "every overdue case comes before any other"
             expect(page.locator("#overdue-count")).to_have_text(f"просрочено: {sum(classes)}")
             page.screenshot(path=str(tmp_path / "web-overdue.png"))
+            # The work queues: each a query of its own, with its count; the overdue one holds the case.
+            page.locator("button.queue[data-queue=overdue]").click()
+            expect(page.locator("button.queue[data-queue=overdue]")).to_have_attribute("aria-pressed", "true")
+            from datetime import UTC, datetime
+
+            from google.cloud.firestore import FieldFilter
+
+            owed = firestore_client().collection("cases").where(
+                filter=FieldFilter("overdue_since", ">", datetime(1970, 1, 1, tzinfo=UTC))).count().get()
+            marked = int(owed[0][0].value)
+            assert marked >= 1
+            expect(page.locator("tr.case-row")).to_have_count(marked, timeout=15_000)
+            expect(page.locator(f"tr.case-row[data-case-id='{case_id}']")).to_be_visible()
+            assert page.locator("tr.case-row.overdue").count() == marked
+            expect(page.locator("button.queue[data-queue=overdue] .queue-count")).to_have_text(f" {marked}",
+                                                                                            timeout=15_000)
+            page.locator("button.queue[data-queue=to_route]").click()
+            expect(page.locator("tr.case-row").first).to_be_visible(timeout=15_000)
+            states = page.locator("tr.case-row").evaluate_all("rows => [...new Set(rows.map(r => r.dataset.state))]")
+            assert states == ["detected"], states
+            page.locator("button.queue[data-queue=all]").click()
+            expect(page.locator("tr.case-row")).to_have_count(50, timeout=15_000)  # a page
+            page.locator("#more-cases").click()
+            expect(page.locator("tr.case-row")).to_have_count(100, timeout=15_000)  # the next, by a query
+            page.screenshot(path=str(tmp_path / "web-queues.png"))
             # Each case has its own address: Back returns to the previous one, a reload keeps it.
             row.click()
             expect(page.locator("#case-card")).to_have_attribute("data-case-id", case_id)

@@ -5,7 +5,8 @@ import {
   connectAuthEmulator, getAuth, onAuthStateChanged, signInWithEmailAndPassword, signOut,
 } from 'firebase/auth';
 import {
-  collection, connectFirestoreEmulator, doc, getDoc, getDocs, getFirestore, limit, onSnapshot, orderBy, query, where,
+  collection, connectFirestoreEmulator, doc, getCountFromServer, getDoc, getDocs, getFirestore, limit, onSnapshot,
+  orderBy, query, where,
 } from 'firebase/firestore';
 
 import * as api from './api.js';
@@ -15,6 +16,7 @@ import { CaseCard } from './views/card.js';
 import { tickCountdowns } from './views/countdown.js';
 import { renderList } from './views/list.js';
 import { Mailbox } from './views/mailbox.js';
+import { queuesFor } from './queues.js';
 import { renderNotifications } from './views/notifications.js';
 import { renderReports } from './views/reports.js';
 import { renderSignIn } from './views/signin.js';
@@ -82,7 +84,9 @@ async function startSession(db, auth, user, me) {
   } catch {
     // The names are a convenience: ids are shown without them.
   }
-  const listEl = h('section', { class: 'list', id: 'case-list' });
+  const listEl = h('div', { id: 'case-list-body' });
+  const tabsEl = h('nav', { class: 'queues', id: 'queues', 'aria-label': 'Очереди' });
+  const listPane = h('section', { class: 'list', id: 'case-list' }, tabsEl, listEl);
   const cardEl = h('section', { class: 'card-pane', id: 'card-pane' },
     h('p', { class: 'muted' }, 'Выберите обращение в списке слева.'));
   const notesEl = h('section', { class: 'notes', id: 'notifications' },
@@ -97,7 +101,7 @@ async function startSession(db, auth, user, me) {
     readsReports ? h('button', { type: 'button', id: 'open-reports', onclick: () => showReports() }, 'Отчёты (п. 21)') : null,
     h('button', { type: 'button', onclick: () => signOut(auth) }, 'Выйти'));
   const surgesEl = h('section', { class: 'surges', id: 'surges', hidden: true });
-  root.replaceChildren(header, notesEl, surgesEl, h('main', {}, listEl, cardEl));
+  root.replaceChildren(header, notesEl, surgesEl, h('main', {}, listPane, cardEl));
 
   session = { user, me, unsubscribe: [], cardUnsubscribe: [], cases: [], selectedId: null };
   const s = session;
@@ -127,9 +131,15 @@ async function startSession(db, auth, user, me) {
   });
 
   let order = 'urgency';
-  const paintList = () => renderList(listEl, s.cases, {
-    selectedId: s.selectedId, onOpen: openCase, bulk, me, order, onOrder: (value) => { order = value; paintList(); },
-  });
+  const paintList = () => {
+    renderList(listEl, s.cases, {
+      selectedId: s.selectedId, onOpen: openCase, bulk, me, order, onOrder: (value) => { order = value; paintList(); },
+    });
+    if (s.cases.length >= shown) { // the queue has more: a query for more rows, not a bigger window in memory
+      listEl.append(h('button', { type: 'button', id: 'more-cases', class: 'more',
+        onclick: () => { shown += PAGE; subscribeList(); } }, `Показать ещё ${PAGE}`));
+    }
+  };
   const relist = setInterval(() => { if (s.cases.length) paintList(); }, 60_000); // deadlines fall due as time passes
   s.unsubscribe.push(() => clearInterval(relist));
   const openCase = (caseId) => {
@@ -149,22 +159,46 @@ async function startSession(db, auth, user, me) {
     ];
   };
 
-  // The live list: curators and supervisors see every case; an agency's staff must filter on their agency
-  // (firestore.rules refuse an unfiltered query). Admins do not read cases.
-  let casesQuery = null;
-  if (me.role === 'curator' || me.role === 'supervisor') {
-    casesQuery = query(collection(db, 'cases'), orderBy('detected_at', 'desc'), limit(100));
-  } else if ((me.role === 'executor' || me.role === 'agency_lead') && me.agency_id) {
-    casesQuery = query(collection(db, 'cases'), where('agency_ids', 'array-contains', me.agency_id),
-      orderBy('detected_at', 'desc'), limit(100));
-  }
-  if (casesQuery) {
+  // The live list, one work queue at a time (web/src/queues.js): curators and supervisors see every case;
+  // an agency's staff's queries filter on their agency (firestore.rules refuse any other). Each queue is
+  // a query of PAGE rows, live; «Показать ещё» asks for PAGE more; the tabs show each queue's count (an
+  // aggregation query, refreshed each minute). Admins do not read cases.
+  const PAGE = 50;
+  const queues = queuesFor(me);
+  const counts = new Map();
+  let current = queues[0] || null;
+  let shown = PAGE;
+  let unsubscribeList = () => {};
+  const queueQuery = (q, rows) => {
+    const parts = q.where.map(([field, op, value]) => where(field, op, value));
+    return rows ? query(collection(db, 'cases'), ...parts, orderBy(...q.order), limit(rows))
+      : query(collection(db, 'cases'), ...parts);
+  };
+  const paintTabs = () => tabsEl.replaceChildren(...queues.map((q) => h('button', {
+    type: 'button', class: `queue${q === current ? ' active' : ''}`, dataset: { queue: q.id },
+    'aria-pressed': q === current ? 'true' : 'false', onclick: () => { current = q; shown = PAGE; subscribeList(); },
+  }, q.label, counts.has(q.id) ? h('span', { class: 'queue-count' }, ` ${counts.get(q.id)}`) : null)));
+  const countQueues = () => queues.forEach((q) => getCountFromServer(queueQuery(q, 0))
+    .then((snap) => { counts.set(q.id, snap.data().count); paintTabs(); })
+    .catch((err) => console.warn('count', q.id, err)));
+  let countSoon = null; // the counts follow a change of the list, at most once in two seconds
+  const recountSoon = () => { if (!countSoon) countSoon = setTimeout(() => { countSoon = null; countQueues(); }, 2000); };
+  function subscribeList() {
+    unsubscribeList();
+    paintTabs();
     listEl.replaceChildren(h('p', { class: 'muted' }, 'Загрузка обращений…'));
-    s.unsubscribe.push(onSnapshot(casesQuery, (snap) => {
+    unsubscribeList = onSnapshot(queueQuery(current, shown), (snap) => {
       s.cases = snap.docs.map((d) => ({ id: d.id, ...d.data() }));
       paintList();
+      recountSoon();
       if (surges.length) paintSurges(); // the surges' messages are named from the list
-    }, (err) => listEl.replaceChildren(h('p', { class: 'error' }, readError(err)))));
+    }, (err) => listEl.replaceChildren(h('p', { class: 'error' }, readError(err))));
+  }
+  if (current) {
+    subscribeList();
+    countQueues();
+    const recount = setInterval(countQueues, 60_000);
+    s.unsubscribe.push(() => { clearInterval(recount); clearTimeout(countSoon); unsubscribeList(); });
   } else {
     listEl.replaceChildren(h('p', { class: 'muted' }, 'Для вашей роли обращения не показываются.'));
   }

@@ -1,0 +1,47 @@
+// The work queues of the case list, as data (no Firebase here; tested with `node --test web/test/`): for
+// each role, the queues a person works from, each a Firestore query: equality / range filters and one
+// order. An agency's staff's queries always carry `agency_ids array-contains <agency>`, as firestore.rules
+// demand. The composite indexes they need in production are in firestore.indexes.json.
+
+const EPOCH = new Date(0);
+
+// The end of the local (Izhevsk) day of `now`, as an instant.
+export function endOfLocalDay(now, timeZone = 'Europe/Samara') {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(now).map((p) => [p.type, p.value]));
+  const sinceMidnight = (Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second)) * 1000;
+  return new Date(now.getTime() - sinceMidnight - now.getMilliseconds() + 86400e3);
+}
+
+export function queuesFor(me, now = new Date()) {
+  if (!me) return [];
+  if (me.role === 'curator' || me.role === 'supervisor') {
+    return [
+      { id: 'all', label: 'Все', where: [], order: ['detected_at', 'desc'] },
+      { id: 'to_route', label: 'К направлению', where: [['state', '==', 'detected']], order: ['next_due', 'asc'] },
+      { id: 'to_review', label: 'На согласовании', where: [['state', '==', 'in_review']], order: ['next_due', 'asc'] },
+      { id: 'overdue', label: 'Просроченные', where: [['overdue_since', '>', EPOCH]], order: ['overdue_since', 'asc'] },
+      {
+        id: 'due_today', label: 'Срок сегодня',
+        where: [['next_due', '>=', now], ['next_due', '<', endOfLocalDay(now)]], order: ['next_due', 'asc'],
+      },
+      { id: 'significant', label: 'Значимые (п. 22)', where: [['significant.at', '>', EPOCH]], order: ['significant.at', 'desc'] },
+      { id: 'set_aside', label: 'Исключённые и без реагирования', where: [['state', 'in', ['excluded', 'dismissed']]], order: ['detected_at', 'desc'] },
+    ];
+  }
+  if ((me.role === 'executor' || me.role === 'agency_lead') && me.agency_id) {
+    const ours = ['agency_ids', 'array-contains', me.agency_id];
+    const withUs = ['agency_id', '==', me.agency_id];
+    return [
+      { id: 'new', label: 'Новые для нас', where: [ours, withUs, ['state', '==', 'assigned']], order: ['next_due', 'asc'] },
+      { id: 'mine', label: 'Мои', where: [ours, ['executor_uid', '==', me.uid]], order: ['detected_at', 'desc'] },
+      { id: 'to_rework', label: 'На доработке', where: [ours, withUs, ['state', '==', 'rework']], order: ['next_due', 'asc'] },
+      { id: 'to_publish', label: 'К размещению', where: [ours, withUs, ['state', '==', 'approved']], order: ['next_due', 'asc'] },
+      { id: 'overdue', label: 'Просроченные', where: [ours, ['overdue_since', '>', EPOCH]], order: ['overdue_since', 'asc'] },
+      { id: 'all', label: 'Все нашего органа', where: [ours], order: ['detected_at', 'desc'] },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { endOfLocalDay, queuesFor } from '../src/queues.js';
+
+test('an agency\'s queues always filter on the agency, as the rules demand', () => {
+  const lead = { uid: 'u1', role: 'agency_lead', agency_id: 'mintrans' };
+  const queues = queuesFor(lead);
+  assert.deepEqual(queues.map((q) => q.id), ['new', 'mine', 'to_rework', 'to_publish', 'overdue', 'all']);
+  for (const q of queues) {
+    assert.ok(q.where.some(([f, op, v]) => f === 'agency_ids' && op === 'array-contains' && v === 'mintrans'), q.id);
+  }
+  assert.deepEqual(queuesFor({ role: 'executor', uid: 'x' }), []); // no agency: nothing to show
+  assert.deepEqual(queuesFor({ role: 'admin', uid: 'a' }), []);
+});
+
+test('the curator\'s queues, and "due today" ends at midnight in Izhevsk', () => {
+  const now = new Date('2026-12-02T19:30:00Z'); // 23:30 in Izhevsk
+  const queues = queuesFor({ role: 'curator', uid: 'c' }, now);
+  assert.deepEqual(queues.map((q) => q.id),
+    ['all', 'to_route', 'to_review', 'overdue', 'due_today', 'significant', 'set_aside']);
+  const today = queues.find((q) => q.id === 'due_today');
+  assert.deepEqual(today.where[1], ['next_due', '<', new Date('2026-12-02T20:00:00Z')]);
+  assert.equal(endOfLocalDay(new Date('2026-12-02T20:00:00Z')).toISOString(), '2026-12-03T20:00:00.000Z');
+  assert.deepEqual(queues.find((q) => q.id === 'to_route').where, [['state', '==', 'detected']]);
+});
