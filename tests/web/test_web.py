@@ -670,6 +670,50 @@ def test_the_curator_reroutes_a_case_in_work(demo_stack: Stack, tmp_path: Path) 
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_the_client_on_a_phone_and_by_keyboard(demo_stack: Stack, tmp_path: Path) -> None:
+    """375 px wide: one column, nothing wider than the screen; a case opened from the keyboard."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 375, "height": 740}, locale="ru-RU", is_mobile=True,
+                                    has_touch=True)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{demo_stack.base_url}/web/")
+            page.fill("#email", _staff("curator"))
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.keyboard.press("Enter")  # the sign-in form submits from the keyboard
+            rows = page.locator("tr.case-row")
+            expect(rows.first).to_be_visible(timeout=30_000)
+            wide = page.evaluate("document.scrollingElement.scrollWidth")
+            culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                .filter(el => el.getBoundingClientRect().right > 376).slice(0, 5)
+                .map(el => el.tagName + '.' + el.className + '#' + el.id)""")
+            assert wide <= 376, f"the page is {wide}px wide on a 375px screen: {culprits}"
+            page.screenshot(path=str(tmp_path / "web-phone-list.png"))
+            rows.first.focus()
+            page.keyboard.press("Enter")
+            card = page.locator("#case-card")
+            expect(card.locator("#card-state")).to_be_visible(timeout=10_000)
+            card.scroll_into_view_if_needed()
+            assert page.evaluate("document.scrollingElement.scrollWidth") <= 376
+            page.screenshot(path=str(tmp_path / "web-phone-card.png"))
+            labelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+                .filter(el => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label'))
+                .map(el => el.outerHTML.slice(0, 80))""")
+            assert labelled == [], labelled
+            assert not errors, errors
+        finally:
+            browser.close()
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
 def test_the_client_vocabulary_is_generated_from_the_workflow(tmp_path: Path) -> None:
     """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary and
     cases/transitions.py: what node imports from it is exactly those (set-up runs it before bundling)."""
