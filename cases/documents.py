@@ -4,7 +4,9 @@
 fields, each pending deadline's wake-up task names (fixed by its due moment), ``next_due`` (what the
 sweep queries), ``provisional_years`` (what the calendar's upkeep queries), ``overdue_since`` (the
 earliest due of a deadline missed and still owed: the "overdue" work queue), ``unscheduled`` when a
-deadline started or moved (until its tasks are confirmed). Fields set to None are removed from the
+deadline started or moved (until its tasks are confirmed), ``search_words`` (the words a curator finds the
+case by: its number, the message's text, author and link, each word cut to ``STEM`` letters so that
+Russian endings do not matter). Fields set to None are removed from the
 document (``REMOVED_WHEN_NONE``): absent, not null, where queries look.
 """
 
@@ -21,6 +23,8 @@ from cases.schedule import DuePlanner
 from cases.wakeups import wakeup_task_name, wakeups
 
 EVENTS = "events"
+STEM = 5  # letters kept of each word: «фонтан», «фонтана», «фонтаном» are all «фонта»
+MAX_WORDS = 300
 REMOVED_WHEN_NONE = ("next_due", "provisional_years", "deadlines_error", "overdue_since")
 
 
@@ -52,6 +56,7 @@ def case_fields(case: Case, events: list[CaseEvent]) -> dict[str, Any]:
     doc["deadlines"] = deadlines
     doc["next_due"] = owed[0].at if owed else None
     doc["provisional_years"] = provisional_years(case) or None
+    doc["search_words"] = search_words(case.id, case.message)
     owed_late = [d.due for d in case.deadlines.values() if d.state.value == "missed" and d.met_at is None]
     doc["overdue_since"] = min(owed_late) if owed_late else None
     doc["state"] = case.state.value
@@ -59,6 +64,18 @@ def case_fields(case: Case, events: list[CaseEvent]) -> dict[str, Any]:
     if any(wakeup.key in started for wakeup in owed):
         doc["unscheduled"] = True
     return doc
+
+
+def search_words(case_id: str, message: Mapping[str, Any]) -> list[str]:
+    """The case's search words: its id, and the words (letters and digits, 2 or more) of the message's text,
+    author's name and link, lower-cased, ``ё`` as ``е``, each cut to ``STEM`` letters; sorted, unique."""
+    import re
+
+    author = message.get("author") or {}
+    source = " ".join(str(part or "") for part in (case_id, message.get("text"), author.get("name"), message.get("url"),
+                                                   message.get("external_id")))
+    words = {w[:STEM] for w in re.findall(r"[0-9a-zа-я]{2,}", source.lower().replace("ё", "е"))}
+    return sorted(words | {case_id.lower()})[:MAX_WORDS]
 
 
 def stored(fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:

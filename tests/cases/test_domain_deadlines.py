@@ -171,3 +171,14 @@ def test_restarting_a_pending_deadline_cancels_the_old_round_in_the_events() -> 
     ledger = Ledger(s.case.deadlines, PLANNER)
     ledger.start("review", Stage.review, s.now + hours(1))
     assert [c.change for c in ledger.changes] == ["cancelled", "started"]
+
+
+def test_a_case_is_found_by_its_number_and_its_words_whatever_their_endings() -> None:
+    from cases.documents import case_fields, search_words
+
+    words = search_words("vk-77_1", {"text": "Фонтан на Театральной площади не работает, ЁЛКА упала!",
+                                     "author": {"name": "Пётр Иванов"}, "url": "https://vk.com/wall-77_1"})
+    assert {"фонта", "театр", "площа", "елка", "петр", "ивано", "vk", "wall", "77", "vk-77_1"} <= set(words)
+    assert "на" in words and "не" in words and len(words) == len(set(words))  # short words kept whole
+    assert search_words("vk-1", {"text": "фонтаном"}) == ["vk", "vk-1", "фонта"]
+    assert case_fields(Story().case, [])["search_words"] == ["vk", "vk-1"]

@@ -714,6 +714,91 @@ def test_the_client_on_a_phone_and_by_keyboard(demo_stack: Stack, tmp_path: Path
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_a_repeat_is_linked_by_search_and_reviewed_with_the_earlier_answer(demo_stack: Stack, tmp_path: Path) -> None:
+    """§17/§18: the curator finds the earlier message by its words, links it, and reviews the new draft with
+    the measures taken, its attachments (a photo previewed) and what was answered the first time."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
+    from datetime import UTC, datetime, timedelta
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from cases.model import Actor
+
+    curator = Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)")
+    executor = Actor(uid="demo-exec", role="executor", agency_id="minstroy", name="Мария Трубина")
+    service = _service(tmp_path / "calendars")
+    now = datetime.now(UTC)
+
+    def opened(case_id: str, text: str, at: datetime) -> None:
+        doc = {"id": case_id, "detected_at": at, "received_at": at, "updated_at": at, "raw": {"payload": "{}"},
+               "message": {"network": "vk", "external_id": case_id, "text": text}}
+        committed = service.open_case(doc, case_id, at)
+        assert committed is not None
+        service.after_commit(committed)
+
+    def act(case_id: str, who: Actor, command: str, **body: object) -> None:
+        from infra.firestore import firestore_client
+
+        version = firestore_client().collection("cases").document(case_id).get().to_dict()["version"]
+        service.execute(case_id, who, command, {"version": version, **body})
+
+    opened("vk-repeat-first", "Фонтан у Театральной площади снова не работает, вода застоялась", now - timedelta(days=1))
+    act("vk-repeat-first", curator, "route", agency_ids=["minstroy"])
+    act("vk-repeat-first", executor, "accept")
+    act("vk-repeat-first", executor, "submit_draft", text="Фонтан будет запущен после ремонта насоса.")
+    act("vk-repeat-first", curator, "approve", rating=4)
+    act("vk-repeat-first", executor, "publish", url="https://vk.com/wall-218000001_900?reply=1")
+    opened("vk-repeat-second", "Опять фонтан на Театральной площади стоит сухой!", now)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000}, locale="ru-RU")
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{demo_stack.base_url}/web/#case=vk-repeat-second")
+            page.fill("#email", _staff("curator"))
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            card = page.locator("#case-card")
+            expect(card.locator("#card-text")).to_contain_text("сухой", timeout=30_000)
+            # The list's search: the message's words, whatever their endings.
+            page.fill("#search-input", "фонтаном театральная")
+            page.keyboard.press("Enter")
+            found = page.locator("tr.case-row")
+            expect(found).to_have_count(2, timeout=15_000)
+            assert sorted(found.evaluate_all("rows => rows.map(r => r.dataset.caseId)")) == ["vk-repeat-first",
+                                                                                              "vk-repeat-second"]
+            card.locator("button[data-command=link_repeat]").click()
+            card.locator("input[name=earlier_case_id]").fill("Фонтан у Театральной")  # its words, as searched
+            option = card.locator("datalist option[value='vk-repeat-first']")
+            expect(option).to_have_count(1, timeout=10_000)
+            assert "Фонтан у Театральной площади" in (option.text_content() or "")  # found by its words
+            card.locator("input[name=earlier_case_id]").fill("vk-repeat-first")
+            card.locator("form.action-form button[type=submit]").click()
+            earlier = card.locator("#earlier-case")
+            expect(earlier).to_contain_text("Фонтан у Театральной площади снова не работает", timeout=15_000)
+            expect(earlier).to_contain_text("Ответы тогда")
+            expect(earlier.locator("a")).to_have_count(1)  # the answer published then
+            act("vk-repeat-second", curator, "route", agency_ids=["minstroy"])
+            act("vk-repeat-second", executor, "accept")
+            act("vk-repeat-second", executor, "submit_draft", text="Насос заменён, фонтан работает с 1 декабря.",
+                measures_taken="Заменён насос, назначен ежедневный осмотр",
+                attachments=["https://example.org/fountain.jpg", "https://rutube.ru/video/abc/"])
+            expect(card.locator("#card-state")).to_have_text("На согласовании", timeout=15_000)
+            expect(card.locator("#draft-measures")).to_contain_text("Заменён насос, назначен ежедневный осмотр")
+            expect(card.locator("#draft-attachments img.preview")).to_have_count(1)
+            expect(card.locator("#draft-attachments")).to_contain_text("видео")
+            expect(card.locator("#earlier-case")).to_contain_text("Ответы тогда")
+            page.screenshot(path=str(tmp_path / "web-repeat-review.png"), full_page=True)
+            assert not errors, errors
+        finally:
+            browser.close()
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
 def test_the_client_vocabulary_is_generated_from_the_workflow(tmp_path: Path) -> None:
     """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary and
     cases/transitions.py: what node imports from it is exactly those (set-up runs it before bundling)."""

@@ -16,7 +16,7 @@ import { CaseCard } from './views/card.js';
 import { tickCountdowns } from './views/countdown.js';
 import { renderList } from './views/list.js';
 import { Mailbox } from './views/mailbox.js';
-import { queuesFor } from './queues.js';
+import { matchesSearch, queuesFor, searchQuery } from './queues.js';
 import { renderNotifications } from './views/notifications.js';
 import { renderReports } from './views/reports.js';
 import { renderSignIn } from './views/signin.js';
@@ -69,6 +69,8 @@ async function start() {
   });
   setInterval(() => tickCountdowns(root), 1000);
 }
+
+const readsAll = (me) => me.role === 'curator' || me.role === 'supervisor';
 
 function stopSession() {
   if (!session) return;
@@ -126,7 +128,18 @@ async function startSession(db, auth, user, me) {
     api.staff(await user.getIdToken()).then((r) => { people = r.staff; }).catch((err) => console.warn(err));
   }
   const card = new CaseCard(cardEl, {
-    me, agencies, reasons: () => reasons, staff: () => people,
+    me, agencies, reasons: () => reasons, staff: () => people, cases: () => s.cases,
+    searchCases: async (text) => {
+      const found = searchQuery(text);
+      if (!found || !readsAll(me)) return [];
+      const snap = await getDocs(query(collection(db, 'cases'), where('search_words', 'array-contains', found.word),
+        orderBy('detected_at', 'desc'), limit(20)));
+      return snap.docs.map((d) => ({ id: d.id, ...d.data() })).filter((c) => matchesSearch(c, found.words));
+    },
+    loadCase: async (id) => {
+      const snap = await getDoc(doc(db, 'cases', id));
+      return snap.exists() ? { id: snap.id, ...snap.data() } : null;
+    },
     runCommand: async (caseId, command, body) => api.runCommand(await user.getIdToken(), caseId, command, body),
   });
 
@@ -135,7 +148,7 @@ async function startSession(db, auth, user, me) {
     renderList(listEl, s.cases, {
       selectedId: s.selectedId, onOpen: openCase, bulk, me, order, onOrder: (value) => { order = value; paintList(); },
     });
-    if (s.cases.length >= shown) { // the queue has more: a query for more rows, not a bigger window in memory
+    if (s.cases.length >= shown && !(current && current.words)) { // the queue has more: a query for more rows, not a bigger window in memory
       listEl.append(h('button', { type: 'button', id: 'more-cases', class: 'more',
         onclick: () => { shown += PAGE; subscribeList(); } }, `Показать ещё ${PAGE}`));
     }
@@ -174,10 +187,25 @@ async function startSession(db, auth, user, me) {
     return rows ? query(collection(db, 'cases'), ...parts, orderBy(...q.order), limit(rows))
       : query(collection(db, 'cases'), ...parts);
   };
+  // Search (curators, supervisors): the case's number or words of its message, author or link; Firestore
+  // finds the longest word (`search_words`), the rest are checked on the rows.
+  const searchInput = h('input', { type: 'search', id: 'search-input', placeholder: 'Поиск: номер, текст, автор, ссылка',
+    'aria-label': 'Поиск обращений' });
+  const searchForm = readsAll(me) ? h('form', { id: 'case-search', class: 'case-search', onsubmit: (ev) => {
+    ev.preventDefault();
+    const found = searchQuery(searchInput.value);
+    if (!found) return;
+    current = { id: 'search', label: `Поиск: ${searchInput.value.trim()}`, words: found.words,
+      where: [['search_words', 'array-contains', found.word]], order: ['detected_at', 'desc'] };
+    shown = PAGE;
+    subscribeList();
+  } }, searchInput, h('button', { type: 'submit' }, 'Найти')) : null;
   const paintTabs = () => tabsEl.replaceChildren(...queues.map((q) => h('button', {
     type: 'button', class: `queue${q === current ? ' active' : ''}`, dataset: { queue: q.id },
     'aria-pressed': q === current ? 'true' : 'false', onclick: () => { current = q; shown = PAGE; subscribeList(); },
-  }, q.label, counts.has(q.id) ? h('span', { class: 'queue-count' }, ` ${counts.get(q.id)}`) : null)));
+  }, q.label, counts.has(q.id) ? h('span', { class: 'queue-count' }, ` ${counts.get(q.id)}`) : null)),
+  current && current.id === 'search' ? h('span', { class: 'queue active search-label' }, current.label) : null,
+  searchForm);
   const countQueues = () => queues.forEach((q) => getCountFromServer(queueQuery(q, 0))
     .then((snap) => { counts.set(q.id, snap.data().count); paintTabs(); })
     .catch((err) => console.warn('count', q.id, err)));
@@ -188,7 +216,8 @@ async function startSession(db, auth, user, me) {
     paintTabs();
     listEl.replaceChildren(h('p', { class: 'muted' }, 'Загрузка обращений…'));
     unsubscribeList = onSnapshot(queueQuery(current, shown), (snap) => {
-      s.cases = snap.docs.map((d) => ({ id: d.id, ...d.data() }));
+      s.cases = snap.docs.map((d) => ({ id: d.id, ...d.data() }))
+        .filter((c) => !current.words || matchesSearch(c, current.words));
       paintList();
       recountSoon();
       if (surges.length) paintSurges(); // the surges' messages are named from the list

@@ -45,3 +45,27 @@ export function queuesFor(me, now = new Date()) {
   }
   return [];
 }
+
+// A search as the case's `search_words` hold it (cases/documents.py): lower-case words of letters and
+// digits, "ё" as "е", each cut to 5 letters. The query asks Firestore for the longest word (one
+// array-contains); the others are checked on the rows it returns.
+const STEM = 5;
+
+export function searchWords(text) {
+  const tokens = String(text || '').toLowerCase().replace(/ё/g, 'е').match(/[0-9a-zа-я][0-9a-zа-я_-]*/g) || [];
+  const words = tokens.flatMap((t) => (/^[a-z]+-[0-9a-z_]+$/.test(t) ? [t] // a case number, whole
+    : t.split(/[-_]/).filter((w) => w.length >= 2).map((w) => w.slice(0, STEM))));
+  return [...new Set(words)];
+}
+
+export function searchQuery(text) {
+  const words = searchWords(text);
+  if (!words.length) return null;
+  const longest = [...words].sort((a, b) => b.length - a.length)[0];
+  return { word: longest, words };
+}
+
+export function matchesSearch(caseDoc, words) {
+  const have = new Set(caseDoc.search_words || []);
+  return words.every((w) => have.has(w));
+}

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { endOfLocalDay, queuesFor } from '../src/queues.js';
+import * as queuesModule from '../src/queues.js';
+
+const { endOfLocalDay, queuesFor } = queuesModule;
 
 test('an agency\'s queues always filter on the agency, as the rules demand', () => {
   const lead = { uid: 'u1', role: 'agency_lead', agency_id: 'mintrans' };
@@ -23,4 +25,16 @@ test('the curator\'s queues, and "due today" ends at midnight in Izhevsk', () =>
   assert.deepEqual(today.where[1], ['next_due', '<', new Date('2026-12-02T20:00:00Z')]);
   assert.equal(endOfLocalDay(new Date('2026-12-02T20:00:00Z')).toISOString(), '2026-12-03T20:00:00.000Z');
   assert.deepEqual(queues.find((q) => q.id === 'to_route').where, [['state', '==', 'detected']]);
+});
+
+test('a search asks for its longest word and checks the others on the rows', () => {
+  const { searchQuery, matchesSearch } = queuesModule;
+  assert.deepEqual(searchQuery('Фонтана на ТЕАТРАЛЬНОЙ'), { word: 'фонта', words: ['фонта', 'на', 'театр'] });
+  assert.deepEqual(searchQuery('vk-77_1'), { word: 'vk-77_1', words: ['vk-77_1'] });
+  assert.equal(searchQuery(' ! '), null);
+  assert.equal(searchQuery('Ёлка').word, 'елка');
+  assert.deepEqual(searchQuery('трасса Ижевск-Сарапул').words, ['трасс', 'ижевс', 'сарап']);
+  const doc = { search_words: ['на', 'театр', 'фонта', 'vk-1'] };
+  assert.ok(matchesSearch(doc, ['фонта', 'театр']));
+  assert.ok(!matchesSearch(doc, ['фонта', 'парк']));
 });

@@ -35,7 +35,7 @@ const FIELDS = {
   approve: [{ name: 'rating', kind: 'rating', label: 'Оценка качества ответа' }],
   return_for_rework: [{ name: 'comment', kind: 'textarea', label: 'Замечания', required: true }],
   publish: [{ name: 'url', kind: 'text', label: 'Ссылка на размещённый ответ', required: true }],
-  link_repeat: [{ name: 'earlier_case_id', kind: 'text', label: 'Номер ранее рассмотренного обращения', required: true }],
+  link_repeat: [{ name: 'earlier_case_id', kind: 'case', label: 'Ранее рассмотренное обращение: начните вводить текст, автора, ссылку или номер', required: true }],
   flag_exclusion: [{ name: 'reason', kind: 'textarea', label: 'Основание (п. 19)', required: true }],
   confirm_exclusion: [{ name: 'reason', kind: 'textarea', label: 'Основание (п. 19), если нужно уточнить' }],
   mark_significant: [{ name: 'reason', kind: 'textarea', label: 'Почему сообщение социально значимое', required: true }],
@@ -46,8 +46,14 @@ const FIELDS = {
 };
 
 export class CaseCard {
-  constructor(root, { me, agencies, runCommand, reasons = () => [], staff = () => [] }) {
+  constructor(root, {
+    me, agencies, runCommand, reasons = () => [], staff = () => [], cases = () => [], loadCase = async () => null,
+    searchCases = async () => [],
+  }) {
+    this.searchCases = searchCases; // (text) -> cases whose number or words match (a Firestore query)
     this.root = root;
+    this.cases = cases; // () -> the cases in the list: the candidates for a §17 link
+    this.loadCase = loadCase; // (id) -> the case document, or null: the earlier case of a repeat
     this.staff = staff; // () -> [{uid, name, role, agency_id}]: the staff directory the person may read
     this.reasons = reasons; // () -> [{code, label}]: why a message may need no reaction
     this.me = me;
@@ -141,13 +147,48 @@ export class CaseCard {
       draft ? h('div', { class: 'draft' },
         h('h3', {}, `Проект ответа: ${DRAFT_STATUS[draft.status] || draft.status}${draft.intermediate ? ' (промежуточный)' : ''}`),
         h('div', { class: 'message-text' }, neutralise(draft.text)),
+        draft.measures_taken ? h('p', { id: 'draft-measures' }, h('strong', {}, 'Принятые меры (п. 17): '), neutralise(draft.measures_taken))
+          : null,
+        (draft.attachments || []).length ? h('div', { class: 'attachments', id: 'draft-attachments' },
+          h('strong', {}, 'Вложения: '), draft.attachments.map((url) => attachmentEl(url))) : null,
         draft.review_comment ? h('div', { class: 'rework-note' }, h('strong', {}, 'Замечания куратора: '), draft.review_comment)
           : null) : null,
       (c.answers || []).length ? h('p', {}, 'Размещённые ответы: ', c.answers.map((a, i) => [i ? ', ' : '',
         h('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, `${formatSamara(a.at)}${a.intermediate ? ' (промежуточный)' : ''}`)])) : null,
+      c.repeat_of ? this.earlierCase(c.repeat_of) : null,
       h('h3', {}, 'Сроки'),
       this.renderDeadlines(c.deadlines || {}),
     ];
+  }
+
+  // §17/§18 at review: the earlier message this one repeats, and what was answered then.
+  earlierCase(id) {
+    const box = h('div', { class: 'earlier', id: 'earlier-case' }, h('h3', {}, 'Ранее рассмотренное обращение (п. 17)'),
+      h('p', { class: 'muted small' }, 'Загрузка…'));
+    if (this.earlier && this.earlier.id === id) {
+      this.paintEarlier(box, this.earlier.doc);
+    } else {
+      this.loadCase(id).then((doc) => { this.earlier = { id, doc }; this.paintEarlier(box, doc); })
+        .catch(() => this.paintEarlier(box, null));
+    }
+    return box;
+  }
+
+  paintEarlier(box, doc) {
+    const title = box.firstChild;
+    if (!doc) {
+      box.replaceChildren(title, h('p', { class: 'muted small' }, 'Обращение недоступно.'));
+      return;
+    }
+    const msg = doc.message || {};
+    const answers = (doc.answers || []).map((a) => h('li', {},
+      h('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, formatSamara(a.at)),
+      a.intermediate ? ' (промежуточный)' : ''));
+    box.replaceChildren(title,
+      h('p', { class: 'small' }, h('span', { class: 'mono' }, doc.id || ''), ` · выявлено ${formatSamara(doc.detected_at)}`),
+      h('div', { class: 'message-text' }, neutralise(msg.text)),
+      ...(answers.length ? [h('p', { class: 'small' }, 'Ответы тогда:'), h('ul', { class: 'small' }, answers)]
+        : [h('p', { class: 'muted small' }, 'Ответ тогда не размещался.')]));
   }
 
   renderDeadlines(deadlines) {
@@ -339,6 +380,32 @@ export class CaseCard {
         executors.map((p) => h('option', { value: p.uid, selected: p.uid === (this.caseDoc || {}).executor_uid }, p.name)));
       return [h('div', { class: 'field' }, h('label', { for: id }, f.label), select), () => select.value];
     }
+    if (f.kind === 'case') {
+      // §17: the earlier message is found by its text, author, link or number, not pasted as an id.
+      const listId = `${id}-options`;
+      const option = (c) => {
+        const msg = c.message || {};
+        const who = (msg.author || {}).name || '';
+        return h('option', { value: c.id }, truncate(`${who ? `${who}: ` : ''}${msg.text || ''} ${msg.url || ''}`, 140));
+      };
+      const list = h('datalist', { id: listId }, this.cases().filter((c) => c.id !== this.caseId).map(option));
+      let timer = null;
+      const input = h('input', {
+        type: 'text', id, name: f.name, list: listId, required: true, autocomplete: 'off',
+        oninput: () => {
+          clearTimeout(timer);
+          timer = setTimeout(async () => {
+            try {
+              const found = (await this.searchCases(input.value)).filter((c) => c.id !== this.caseId);
+              if (found.length) list.replaceChildren(...found.map(option));
+            } catch (err) {
+              console.warn('search', err);
+            }
+          }, 300);
+        },
+      });
+      return [h('div', { class: 'field' }, h('label', { for: id }, f.label), input, list), () => input.value.trim()];
+    }
     if (f.kind === 'reason') {
       const select = h('select', { id, name: f.name, required: true },
         h('option', { value: '' }, '— выберите —'),
@@ -381,6 +448,18 @@ function changeText(ch) {
 function dueMs(d) {
   const t = d && d.due && (typeof d.due.toMillis === 'function' ? d.due.toMillis() : new Date(d.due).getTime());
   return Number.isFinite(t) ? t : Number.MAX_SAFE_INTEGER;
+}
+
+// A draft's attachment: a photo previewed, a video or any other link as a link.
+function attachmentEl(url) {
+  const safe = /^https:\/\//i.test(url);
+  if (!safe) return h('span', { class: 'small muted' }, ` ${url}`);
+  if (/\.(jpe?g|png|gif|webp)(\?|$)/i.test(url)) {
+    return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'attachment' },
+      h('img', { src: url, alt: 'фото', loading: 'lazy', referrerpolicy: 'no-referrer', class: 'preview' }));
+  }
+  const video = /video|youtu|rutube|\.mp4(\?|$)/i.test(url);
+  return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'attachment' }, video ? ' видео' : ` ${url}`);
 }
 
 function dismissalText(d) {
