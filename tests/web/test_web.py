@@ -588,6 +588,16 @@ def test_the_lead_assigns_an_executor_by_name(demo_stack: Stack, tmp_path: Path)
             card.locator("form.action-form button[type=submit]").click()
             expect(card.locator("#card-executor")).to_have_text("Мария Трубина (исполнитель, Минстрой УР)",
                                                                 timeout=15_000)
+            # The lead sees each executor's load, and opens their cases by name.
+            load = page.locator("#load-table")
+            expect(load).to_contain_text("Мария Трубина (исполнитель, Минстрой УР)")
+            page.reload()  # the counts as they are now (they are read when the page opens)
+            expect(load.locator("td.num")).not_to_have_text("…", timeout=15_000)
+            count = int(load.locator("td.num").first.inner_text())
+            assert count >= 1
+            load.get_by_role("link", name="Мария Трубина (исполнитель, Минстрой УР)").click()
+            expect(page.locator("tr.case-row[data-case-id='vk-lead-demo']")).to_be_visible(timeout=15_000)
+            expect(page.locator(".search-label")).to_have_text("Исполнитель: Мария Трубина (исполнитель, Минстрой УР)")
             trail = card.locator("#events")
             expect(trail).to_contain_text("Олег Домов (заместитель министра, Минстрой УР)")
             expect(trail).to_contain_text("Анна Куратова (куратор)")

@@ -88,7 +88,8 @@ async function startSession(db, auth, user, me) {
   }
   const listEl = h('div', { id: 'case-list-body' });
   const tabsEl = h('nav', { class: 'queues', id: 'queues', 'aria-label': 'Очереди' });
-  const listPane = h('section', { class: 'list', id: 'case-list' }, tabsEl, listEl);
+  const loadSlot = h('div', {});
+  const listPane = h('section', { class: 'list', id: 'case-list' }, loadSlot, tabsEl, listEl);
   const cardEl = h('section', { class: 'card-pane', id: 'card-pane' },
     h('p', { class: 'muted' }, 'Выберите обращение в списке слева.'));
   const notesEl = h('section', { class: 'notes', id: 'notifications' },
@@ -124,8 +125,34 @@ async function startSession(db, auth, user, me) {
     },
   } : null;
   let people = [];
+  const loadEl = h('section', { class: 'load', id: 'executor-load', hidden: true });
+  loadSlot.append(loadEl);
   if (me.role === 'agency_lead') {
-    api.staff(await user.getIdToken()).then((r) => { people = r.staff; }).catch((err) => console.warn(err));
+    api.staff(await user.getIdToken()).then((r) => { people = r.staff; paintLoad(); }).catch((err) => console.warn(err));
+  }
+  // The lead's view of the agency's load: each active executor's cases in work (a count query each), a name
+  // opening that executor's cases; reassigning is the card's «Назначить исполнителя».
+  const WORKING = ['in_progress', 'rework', 'in_review', 'approved'];
+  function paintLoad() {
+    const executors = people.filter((p) => p.role === 'executor' && p.agency_id === me.agency_id);
+    if (!executors.length) return;
+    loadEl.hidden = false;
+    const rows = executors.map((p) => {
+      const cell = h('td', { class: 'num', dataset: { uid: p.uid } }, '…');
+      getCountFromServer(query(collection(db, 'cases'), where('agency_ids', 'array-contains', me.agency_id),
+        where('executor_uid', '==', p.uid), where('state', 'in', WORKING)))
+        .then((snap) => { cell.textContent = String(snap.data().count); })
+        .catch(() => { cell.textContent = '—'; });
+      return h('tr', {}, h('td', {}, h('a', { href: '#', onclick: (ev) => {
+        ev.preventDefault();
+        current = { id: `executor:${p.uid}`, label: `Исполнитель: ${p.name}`, order: ['detected_at', 'desc'],
+          where: [['agency_ids', 'array-contains', me.agency_id], ['executor_uid', '==', p.uid]] };
+        shown = PAGE;
+        subscribeList();
+      } }, p.name)), cell);
+    });
+    loadEl.replaceChildren(h('details', { open: true }, h('summary', {}, 'Нагрузка исполнителей (в работе)'),
+      h('table', { class: 'load-table', id: 'load-table' }, h('tbody', {}, rows))));
   }
   const card = new CaseCard(cardEl, {
     me, agencies, reasons: () => reasons, staff: () => people, cases: () => s.cases,
@@ -204,7 +231,7 @@ async function startSession(db, auth, user, me) {
     type: 'button', class: `queue${q === current ? ' active' : ''}`, dataset: { queue: q.id },
     'aria-pressed': q === current ? 'true' : 'false', onclick: () => { current = q; shown = PAGE; subscribeList(); },
   }, q.label, counts.has(q.id) ? h('span', { class: 'queue-count' }, ` ${counts.get(q.id)}`) : null)),
-  current && current.id === 'search' ? h('span', { class: 'queue active search-label' }, current.label) : null,
+  current && !queues.includes(current) ? h('span', { class: 'queue active search-label' }, current.label) : null,
   searchForm);
   const countQueues = () => queues.forEach((q) => getCountFromServer(queueQuery(q, 0))
     .then((snap) => { counts.set(q.id, snap.data().count); paintTabs(); })
