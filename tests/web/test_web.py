@@ -10,11 +10,14 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import flask
 import pytest
+from playwright.sync_api import expect
 
 from devstack import demo, demo_staff
 from devstack.stack import Ports, Stack
@@ -167,6 +170,29 @@ def _warn_admins_on(*day: int) -> None:
 def _staff(role: str, agency: str | None = None) -> str:
     return next(email for email, r, a, _ in demo_staff.DEMO_STAFF if r == role and a == agency)
 
+@contextmanager
+def _signed_in(stack: Stack, email: str, path: str = "/web/", **page_args: Any) -> Iterator[Any]:
+    """A Chromium page on the stack at ``path``, signed in as ``email``; no page error may happen in it."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(**{"viewport": {"width": 1500, "height": 950}, "locale": "ru-RU", **page_args})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{stack.base_url}{path}")
+            page.fill("#email", email)
+            page.fill("#password", demo_staff.DEMO_PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            yield page
+            assert not errors, errors
+        finally:
+            browser.close()
+
+
 
 @pytest.mark.emulator
 @pytest.mark.slow
@@ -305,7 +331,7 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             routed = page.locator("#notifications li.unread", has_text=case_id or "")
             expect(routed).to_have_count(1, timeout=15_000)
             routed.locator("a").click()
-            expect(page.locator(f"#notifications li.read[data-id]", has_text=case_id or "")).to_have_count(
+            expect(page.locator("#notifications li.read[data-id]", has_text=case_id or "")).to_have_count(
                 1, timeout=10_000)
             expect(card.locator("button[data-command=accept]")).to_be_visible()
             page.locator("#notify-by").select_option("digest")
@@ -343,57 +369,42 @@ def test_the_supervisor_starts_from_the_monthly_report(demo_stack: Stack, tmp_pa
     """The demo's twelve past months (worked through the workflow) and last month's report: the supervisor
     signs in to the dashboard, sees the figures against the previous month, the charts, the agencies, and
     downloads the PDF the report made."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
-    from playwright.sync_api import expect, sync_playwright
-
     from infra.firestore import firestore_client
 
     db = firestore_client()
     briefs = {s.id: s.to_dict() for s in db.collection("report_months").stream()}
     assert len(briefs) == 12
     last = max(briefs)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="ru-RU", accept_downloads=True)
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{demo_stack.base_url}/web/")
-            page.fill("#email", _staff("supervisor"))
-            page.fill("#password", demo_staff.DEMO_PASSWORD)
-            page.get_by_role("button", name="Войти").click()
-            reports = page.locator("#reports")
-            expect(reports).to_contain_text("Ежемесячный отчёт (п. 21)", timeout=20_000)
-            expect(page.locator("#report-month option")).to_have_count(12)
-            overall = briefs[last]["overall"]
-            received = page.locator("#report-tiles .tile[data-key=received]")
-            expect(received.locator(".tile-value")).to_have_text(str(overall["received"]))
-            expect(received.locator(".tile-change")).to_contain_text("▲")  # the demo's months grow
-            expect(page.locator("#trend-chart rect.bar")).to_have_count(24)
-            expect(page.locator("#trend-chart circle.share-point")).to_have_count(12)
-            rows = page.locator("#report-agencies tbody tr")
-            expect(rows).to_have_count(len(briefs[last]["agencies"]))
-            page.screenshot(path=str(tmp_path / "web-report.png"))
-            page.locator("#report-agencies").scroll_into_view_if_needed()
-            page.screenshot(path=str(tmp_path / "web-report-agencies.png"))
-            with page.expect_download() as download:
-                page.locator("#download-pdf").click()
-            saved = tmp_path / download.value.suggested_filename
-            download.value.save_as(saved)
-            assert saved.name == f"otklik-{last}.pdf" and saved.read_bytes().startswith(b"%PDF")
-            # An earlier month, chosen: its own figures.
-            earlier = sorted(briefs)[-2]
-            page.locator("#report-month").select_option(earlier)
-            expect(received.locator(".tile-value")).to_have_text(str(briefs[earlier]["overall"]["received"]))
-            # A case opened from the list takes the pane; the header's button brings the report back.
-            page.locator("tr.case-row").first.click()
-            expect(page.locator("#case-card")).to_be_visible(timeout=10_000)
-            page.locator("#open-reports").click()
-            expect(reports).to_be_visible()
-            assert not errors, errors
-        finally:
-            browser.close()
+    with _signed_in(demo_stack, _staff("supervisor"), viewport={"width": 1500, "height": 1100},
+                    accept_downloads=True) as page:
+        reports = page.locator("#reports")
+        expect(reports).to_contain_text("Ежемесячный отчёт (п. 21)", timeout=20_000)
+        expect(page.locator("#report-month option")).to_have_count(12)
+        overall = briefs[last]["overall"]
+        received = page.locator("#report-tiles .tile[data-key=received]")
+        expect(received.locator(".tile-value")).to_have_text(str(overall["received"]))
+        expect(received.locator(".tile-change")).to_contain_text("▲")  # the demo's months grow
+        expect(page.locator("#trend-chart rect.bar")).to_have_count(24)
+        expect(page.locator("#trend-chart circle.share-point")).to_have_count(12)
+        rows = page.locator("#report-agencies tbody tr")
+        expect(rows).to_have_count(len(briefs[last]["agencies"]))
+        page.screenshot(path=str(tmp_path / "web-report.png"))
+        page.locator("#report-agencies").scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "web-report-agencies.png"))
+        with page.expect_download() as download:
+            page.locator("#download-pdf").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name == f"otklik-{last}.pdf" and saved.read_bytes().startswith(b"%PDF")
+        # An earlier month, chosen: its own figures.
+        earlier = sorted(briefs)[-2]
+        page.locator("#report-month").select_option(earlier)
+        expect(received.locator(".tile-value")).to_have_text(str(briefs[earlier]["overall"]["received"]))
+        # A case opened from the list takes the pane; the header's button brings the report back.
+        page.locator("tr.case-row").first.click()
+        expect(page.locator("#case-card")).to_be_visible(timeout=10_000)
+        page.locator("#open-reports").click()
+        expect(reports).to_be_visible()
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
@@ -402,59 +413,43 @@ def test_the_supervisor_starts_from_the_monthly_report(demo_stack: Stack, tmp_pa
 def test_the_curator_dismisses_messages_in_bulk_and_reopens_one(demo_stack: Stack, tmp_path: Path) -> None:
     """"Needs no reaction" (§1, §6, §8): two detected messages selected in the list and dismissed with a
     reason from the list; the list follows live; one is opened and taken back for routing."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
-    from playwright.sync_api import expect, sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 950}, locale="ru-RU")
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{demo_stack.base_url}/web/")
-            page.fill("#email", _staff("curator"))
-            page.fill("#password", demo_staff.DEMO_PASSWORD)
-            page.get_by_role("button", name="Войти").click()
-            detected = page.locator("tr.case-row[data-state=detected]:not(.overdue)")  # one with a deadline running
-            expect(detected.first).to_be_visible(timeout=30_000)
-            ids = [detected.nth(i).get_attribute("data-case-id") for i in (1, 2)]
-            for case_id in ids:
-                page.locator(f"tr.case-row[data-case-id='{case_id}'] input.pick-case").check()
-            bar = page.locator("#bulk-bar")
-            expect(bar).to_contain_text("Выбрано: 2")
-            page.locator("#bulk-dismiss").click()
-            expect(page.locator("#bulk-status")).to_have_text("Выберите причину.")
-            page.locator("#bulk-reason").select_option("informational")
-            page.screenshot(path=str(tmp_path / "web-bulk-selected.png"))
-            page.locator("#bulk-dismiss").click()
-            for case_id in ids:
-                row = page.locator(f"tr.case-row[data-case-id='{case_id}']")
-                expect(row).to_have_attribute("data-state", "dismissed", timeout=15_000)
-                expect(row.locator(".state")).to_have_text("Не требует реагирования")
-            expect(bar).to_be_hidden()  # the dismissed are no longer selectable: nothing is selected
-            expect(page.locator("#bulk-result")).to_have_text("Отмечено: 2.")
-            page.locator(f"tr.case-row[data-case-id='{ids[0]}']").click()
-            card = page.locator("#case-card")
-            expect(card.locator("#card-dismissal")).to_contain_text("Информационное сообщение, реагирования не требует")
-            expect(card.locator("#events")).to_contain_text("Отмечено как не требующее реагирования")
-            page.screenshot(path=str(tmp_path / "web-dismissed.png"))
-            card.locator("button[data-command=reopen]").click()
-            card.locator("form.action-form button[type=submit]").click()
-            expect(card.locator("#card-state")).to_have_text("Выявлено", timeout=15_000)
-            expect(card.locator("#events")).to_contain_text("Возвращено к рассмотрению")
-            # One case by its own form: the reason is chosen from the list.
-            card.locator("button[data-command=dismiss]").click()
-            reason = card.locator("form.action-form select[name=reason]")
-            card.locator("form.action-form button[type=submit]").click()  # no reason: the form stays
-            assert reason.evaluate("el => !el.checkValidity()")
-            expect(card.locator("#card-state")).to_have_text("Выявлено")
-            reason.select_option("spam")
-            card.locator("form.action-form button[type=submit]").click()
-            expect(card.locator("#card-state")).to_have_text("Не требует реагирования", timeout=15_000)
-            assert not errors, errors
-        finally:
-            browser.close()
+    with _signed_in(demo_stack, _staff("curator"), "/web/") as page:
+        detected = page.locator("tr.case-row[data-state=detected]:not(.overdue)")  # one with a deadline running
+        expect(detected.first).to_be_visible(timeout=30_000)
+        ids = [detected.nth(i).get_attribute("data-case-id") for i in (1, 2)]
+        for case_id in ids:
+            page.locator(f"tr.case-row[data-case-id='{case_id}'] input.pick-case").check()
+        bar = page.locator("#bulk-bar")
+        expect(bar).to_contain_text("Выбрано: 2")
+        page.locator("#bulk-dismiss").click()
+        expect(page.locator("#bulk-status")).to_have_text("Выберите причину.")
+        page.locator("#bulk-reason").select_option("informational")
+        page.screenshot(path=str(tmp_path / "web-bulk-selected.png"))
+        page.locator("#bulk-dismiss").click()
+        for case_id in ids:
+            row = page.locator(f"tr.case-row[data-case-id='{case_id}']")
+            expect(row).to_have_attribute("data-state", "dismissed", timeout=15_000)
+            expect(row.locator(".state")).to_have_text("Не требует реагирования")
+        expect(bar).to_be_hidden()  # the dismissed are no longer selectable: nothing is selected
+        expect(page.locator("#bulk-result")).to_have_text("Отмечено: 2.")
+        page.locator(f"tr.case-row[data-case-id='{ids[0]}']").click()
+        card = page.locator("#case-card")
+        expect(card.locator("#card-dismissal")).to_contain_text("Информационное сообщение, реагирования не требует")
+        expect(card.locator("#events")).to_contain_text("Отмечено как не требующее реагирования")
+        page.screenshot(path=str(tmp_path / "web-dismissed.png"))
+        card.locator("button[data-command=reopen]").click()
+        card.locator("form.action-form button[type=submit]").click()
+        expect(card.locator("#card-state")).to_have_text("Выявлено", timeout=15_000)
+        expect(card.locator("#events")).to_contain_text("Возвращено к рассмотрению")
+        # One case by its own form: the reason is chosen from the list.
+        card.locator("button[data-command=dismiss]").click()
+        reason = card.locator("form.action-form select[name=reason]")
+        card.locator("form.action-form button[type=submit]").click()  # no reason: the form stays
+        assert reason.evaluate("el => !el.checkValidity()")
+        expect(card.locator("#card-state")).to_have_text("Выявлено")
+        reason.select_option("spam")
+        card.locator("form.action-form button[type=submit]").click()
+        expect(card.locator("#card-state")).to_have_text("Не требует реагирования", timeout=15_000)
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
@@ -463,83 +458,67 @@ def test_the_curator_dismisses_messages_in_bulk_and_reopens_one(demo_stack: Stac
 def test_an_overdue_case_is_the_loudest_thing_in_the_list(demo_stack: Stack, tmp_path: Path) -> None:
     """A detected message's §8 hour runs out (the escalation marks it missed, as its Cloud Task would): the
     list moves it up among the overdue, in red, saying what is late; Back and a reload keep an opened case."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
-    from datetime import timedelta
-
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     import bootstrap
     from escalation.handler import DeadlineTask, handle_deadline_task
     from infra.firestore import firestore_client
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 950}, locale="ru-RU")
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{demo_stack.base_url}/web/")
-            page.fill("#email", _staff("curator"))
-            page.fill("#password", demo_staff.DEMO_PASSWORD)
-            page.get_by_role("button", name="Войти").click()
-            fresh = page.locator("tr.case-row[data-state=detected]:not(.overdue)")
-            expect(fresh.first).to_be_visible(timeout=30_000)
-            case_id = fresh.last.get_attribute("data-case-id") or ""
-            due = firestore_client().collection("cases").document(case_id).get().to_dict()["deadlines"]["route"]["due"]
-            bootstrap.reset()
-            done = handle_deadline_task(bootstrap.cases(), bootstrap.staff(), bootstrap.queue(),
-                                        DeadlineTask(case_id=case_id, key="route", due=due),
-                                        due + timedelta(minutes=1), demo_stack.base_url)
-            assert str(done.action) == "missed"
-            row = page.locator(f"tr.case-row[data-case-id='{case_id}']")
-            expect(row).to_have_class(re.compile(r"\boverdue\b"), timeout=15_000)
-            expect(row).to_contain_text("ПРОСРОЧЕНО")
-            expect(row).to_contain_text("Направление в орган (п. 8)")
-            classes = page.locator("tr.case-row").evaluate_all("rows => rows.map(r => r.classList.contains('overdue'))")
-            assert classes.index(False) == sum(classes), "every overdue case comes before any other"
-            expect(page.locator("#overdue-count")).to_have_text(f"просрочено: {sum(classes)}")
-            page.screenshot(path=str(tmp_path / "web-overdue.png"))
-            # The work queues: each a query of its own, with its count; the overdue one holds the case.
-            page.locator("button.queue[data-queue=overdue]").click()
-            expect(page.locator("button.queue[data-queue=overdue]")).to_have_attribute("aria-pressed", "true")
-            from datetime import UTC, datetime
+    with _signed_in(demo_stack, _staff("curator"), "/web/") as page:
+        fresh = page.locator("tr.case-row[data-state=detected]:not(.overdue)")
+        expect(fresh.first).to_be_visible(timeout=30_000)
+        case_id = fresh.last.get_attribute("data-case-id") or ""
+        due = firestore_client().collection("cases").document(case_id).get().to_dict()["deadlines"]["route"]["due"]
+        bootstrap.reset()
+        done = handle_deadline_task(bootstrap.cases(), bootstrap.staff(), bootstrap.queue(),
+                                    DeadlineTask(case_id=case_id, key="route", due=due),
+                                    due + timedelta(minutes=1), demo_stack.base_url)
+        assert str(done.action) == "missed"
+        row = page.locator(f"tr.case-row[data-case-id='{case_id}']")
+        expect(row).to_have_class(re.compile(r"\boverdue\b"), timeout=15_000)
+        expect(row).to_contain_text("ПРОСРОЧЕНО")
+        expect(row).to_contain_text("Направление в орган (п. 8)")
+        classes = page.locator("tr.case-row").evaluate_all("rows => rows.map(r => r.classList.contains('overdue'))")
+        assert classes.index(False) == sum(classes), "every overdue case comes before any other"
+        expect(page.locator("#overdue-count")).to_have_text(f"просрочено: {sum(classes)}")
+        page.screenshot(path=str(tmp_path / "web-overdue.png"))
+        # The work queues: each a query of its own, with its count; the overdue one holds the case.
+        page.locator("button.queue[data-queue=overdue]").click()
+        expect(page.locator("button.queue[data-queue=overdue]")).to_have_attribute("aria-pressed", "true")
+        from datetime import UTC, datetime
 
-            from google.cloud.firestore import FieldFilter
+        from google.cloud.firestore import FieldFilter
 
-            owed = firestore_client().collection("cases").where(
-                filter=FieldFilter("overdue_since", ">", datetime(1970, 1, 1, tzinfo=UTC))).count().get()
-            marked = int(owed[0][0].value)
-            assert marked >= 1
-            expect(page.locator("tr.case-row")).to_have_count(marked, timeout=15_000)
-            expect(page.locator(f"tr.case-row[data-case-id='{case_id}']")).to_be_visible()
-            assert page.locator("tr.case-row.overdue").count() == marked
-            expect(page.locator("button.queue[data-queue=overdue] .queue-count")).to_have_text(f" {marked}",
-                                                                                            timeout=15_000)
-            page.locator("button.queue[data-queue=to_route]").click()
-            expect(page.locator("tr.case-row").first).to_be_visible(timeout=15_000)
-            states = page.locator("tr.case-row").evaluate_all("rows => [...new Set(rows.map(r => r.dataset.state))]")
-            assert states == ["detected"], states
-            page.locator("button.queue[data-queue=all]").click()
-            expect(page.locator("tr.case-row")).to_have_count(50, timeout=15_000)  # a page
-            page.locator("#more-cases").click()
-            expect(page.locator("tr.case-row")).to_have_count(100, timeout=15_000)  # the next, by a query
-            page.screenshot(path=str(tmp_path / "web-queues.png"))
-            # Each case has its own address: Back returns to the previous one, a reload keeps it.
-            row.click()
-            expect(page.locator("#case-card")).to_have_attribute("data-case-id", case_id)
-            assert page.url.endswith(f"#case={case_id}")
-            other = page.locator("tr.case-row:not(.overdue)").first
-            other_id = other.get_attribute("data-case-id") or ""
-            other.click()
-            expect(page.locator("#case-card")).to_have_attribute("data-case-id", other_id)
-            page.go_back()
-            expect(page.locator("#case-card")).to_have_attribute("data-case-id", case_id, timeout=10_000)
-            page.reload()
-            expect(page.locator("#case-card")).to_have_attribute("data-case-id", case_id, timeout=30_000)
-            assert not errors, errors
-        finally:
-            browser.close()
+        owed = firestore_client().collection("cases").where(
+            filter=FieldFilter("overdue_since", ">", datetime(1970, 1, 1, tzinfo=UTC))).count().get()
+        marked = int(owed[0][0].value)
+        assert marked >= 1
+        expect(page.locator("tr.case-row")).to_have_count(marked, timeout=15_000)
+        expect(page.locator(f"tr.case-row[data-case-id='{case_id}']")).to_be_visible()
+        assert page.locator("tr.case-row.overdue").count() == marked
+        expect(page.locator("button.queue[data-queue=overdue] .queue-count")).to_have_text(f" {marked}",
+                                                                                        timeout=15_000)
+        page.locator("button.queue[data-queue=to_route]").click()
+        expect(page.locator("tr.case-row").first).to_be_visible(timeout=15_000)
+        states = page.locator("tr.case-row").evaluate_all("rows => [...new Set(rows.map(r => r.dataset.state))]")
+        assert states == ["detected"], states
+        page.locator("button.queue[data-queue=all]").click()
+        expect(page.locator("tr.case-row")).to_have_count(50, timeout=15_000)  # a page
+        page.locator("#more-cases").click()
+        expect(page.locator("tr.case-row")).to_have_count(100, timeout=15_000)  # the next, by a query
+        page.screenshot(path=str(tmp_path / "web-queues.png"))
+        # Each case has its own address: Back returns to the previous one, a reload keeps it.
+        row.click()
+        expect(page.locator("#case-card")).to_have_attribute("data-case-id", case_id)
+        assert page.url.endswith(f"#case={case_id}")
+        other = page.locator("tr.case-row:not(.overdue)").first
+        other_id = other.get_attribute("data-case-id") or ""
+        other.click()
+        expect(page.locator("#case-card")).to_have_attribute("data-case-id", other_id)
+        page.go_back()
+        expect(page.locator("#case-card")).to_have_attribute("data-case-id", case_id, timeout=10_000)
+        page.reload()
+        expect(page.locator("#case-card")).to_have_attribute("data-case-id", case_id, timeout=30_000)
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
@@ -548,11 +527,7 @@ def test_an_overdue_case_is_the_loudest_thing_in_the_list(demo_stack: Stack, tmp
 def test_the_lead_assigns_an_executor_by_name(demo_stack: Stack, tmp_path: Path) -> None:
     """§7/§20: the agency lead accepts a case routed to Минстрой and picks its executor by name from the
     agency's active executors; the card and the trail name the people, not their uids."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
-    from datetime import UTC, datetime
-
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from cases.model import Actor
 
@@ -565,64 +540,52 @@ def test_the_lead_assigns_an_executor_by_name(demo_stack: Stack, tmp_path: Path)
     service.after_commit(committed)
     service.execute("vk-lead-demo", Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)"), "route",
                     {"version": 1, "agency_ids": ["minstroy"]})
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 950}, locale="ru-RU")
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{demo_stack.base_url}/web/#case=vk-lead-demo")
-            page.fill("#email", _staff("agency_lead", "minstroy"))
-            page.fill("#password", demo_staff.DEMO_PASSWORD)
-            page.get_by_role("button", name="Войти").click()
-            card = page.locator("#case-card")
-            expect(card.locator("#card-text")).to_contain_text("не вывозят мусор", timeout=30_000)
-            card.locator("button[data-command=accept]").click()
-            card.locator("form.action-form button[type=submit]").click()
-            expect(card.locator("#card-state")).to_have_text("В работе", timeout=15_000)
-            card.locator("button[data-command=assign_executor]").click()
-            choice = card.locator("form.action-form select[name=executor_uid] option")
-            expect(choice).to_have_text(["— выберите —", "Мария Трубина (исполнитель, Минстрой УР)"])
-            card.locator("form.action-form select[name=executor_uid]").select_option(
-                label="Мария Трубина (исполнитель, Минстрой УР)")
-            card.locator("form.action-form button[type=submit]").click()
-            expect(card.locator("#card-executor")).to_have_text("Мария Трубина (исполнитель, Минстрой УР)",
-                                                                timeout=15_000)
-            # The lead sees each executor's load, and opens their cases by name.
-            load = page.locator("#load-table")
-            expect(load).to_contain_text("Мария Трубина (исполнитель, Минстрой УР)")
-            page.reload()  # the counts as they are now (they are read when the page opens)
-            expect(load.locator("td.num")).not_to_have_text("…", timeout=15_000)
-            count = int(load.locator("td.num").first.inner_text())
-            assert count >= 1
-            load.get_by_role("link", name="Мария Трубина (исполнитель, Минстрой УР)").click()
-            expect(page.locator("tr.case-row[data-case-id='vk-lead-demo']")).to_be_visible(timeout=15_000)
-            expect(page.locator(".search-label")).to_have_text("Исполнитель: Мария Трубина (исполнитель, Минстрой УР)")
-            trail = card.locator("#events")
-            expect(trail).to_contain_text("Олег Домов (заместитель министра, Минстрой УР)")
-            expect(trail).to_contain_text("Анна Куратова (куратор)")
-            expect(trail).to_contain_text("исполнитель: Мария Трубина")
-            page.screenshot(path=str(tmp_path / "web-lead-assigns.png"))
+    with _signed_in(demo_stack, _staff("agency_lead", "minstroy"), "/web/#case=vk-lead-demo") as page:
+        card = page.locator("#case-card")
+        expect(card.locator("#card-text")).to_contain_text("не вывозят мусор", timeout=30_000)
+        card.locator("button[data-command=accept]").click()
+        card.locator("form.action-form button[type=submit]").click()
+        expect(card.locator("#card-state")).to_have_text("В работе", timeout=15_000)
+        card.locator("button[data-command=assign_executor]").click()
+        choice = card.locator("form.action-form select[name=executor_uid] option")
+        expect(choice).to_have_text(["— выберите —", "Мария Трубина (исполнитель, Минстрой УР)"])
+        card.locator("form.action-form select[name=executor_uid]").select_option(
+            label="Мария Трубина (исполнитель, Минстрой УР)")
+        card.locator("form.action-form button[type=submit]").click()
+        expect(card.locator("#card-executor")).to_have_text("Мария Трубина (исполнитель, Минстрой УР)",
+                                                            timeout=15_000)
+        # The lead sees each executor's load, and opens their cases by name.
+        load = page.locator("#load-table")
+        expect(load).to_contain_text("Мария Трубина (исполнитель, Минстрой УР)")
+        page.reload()  # the counts as they are now (they are read when the page opens)
+        expect(load.locator("td.num")).not_to_have_text("…", timeout=15_000)
+        count = int(load.locator("td.num").first.inner_text())
+        assert count >= 1
+        load.get_by_role("link", name="Мария Трубина (исполнитель, Минстрой УР)").click()
+        expect(page.locator("tr.case-row[data-case-id='vk-lead-demo']")).to_be_visible(timeout=15_000)
+        expect(page.locator(".search-label")).to_have_text("Исполнитель: Мария Трубина (исполнитель, Минстрой УР)")
+        trail = card.locator("#events")
+        expect(trail).to_contain_text("Олег Домов (заместитель министра, Минстрой УР)")
+        expect(trail).to_contain_text("Анна Куратова (куратор)")
+        expect(trail).to_contain_text("исполнитель: Мария Трубина")
+        page.screenshot(path=str(tmp_path / "web-lead-assigns.png"))
 
-            # §13: the draft comes back with remarks; the form shows them and keeps the text to correct.
-            card.locator("button[data-command=submit_draft]").click()
-            card.locator("form.action-form textarea[name=text]").fill("Вывоз мусора организован с 3 декабря.")
-            card.locator("form.action-form button[type=submit]").click()
-            expect(card.locator("#card-state")).to_have_text("На согласовании", timeout=15_000)
-            from infra.firestore import firestore_client
+        # §13: the draft comes back with remarks; the form shows them and keeps the text to correct.
+        card.locator("button[data-command=submit_draft]").click()
+        card.locator("form.action-form textarea[name=text]").fill("Вывоз мусора организован с 3 декабря.")
+        card.locator("form.action-form button[type=submit]").click()
+        expect(card.locator("#card-state")).to_have_text("На согласовании", timeout=15_000)
+        from infra.firestore import firestore_client
 
-            version = firestore_client().collection("cases").document("vk-lead-demo").get().to_dict()["version"]
-            service.execute("vk-lead-demo", Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)"),
-                            "return_for_rework", {"version": version, "comment": "Укажите адрес площадки и график"})
-            expect(card.locator("#card-state")).to_have_text("На доработке", timeout=15_000)
-            card.locator("button[data-command=submit_draft]").click()
-            expect(card.locator("#rework-note")).to_contain_text("Укажите адрес площадки и график")
-            expect(card.locator("form.action-form textarea[name=text]")).to_have_value(
-                "Вывоз мусора организован с 3 декабря.")
-            page.screenshot(path=str(tmp_path / "web-rework-form.png"))
-            assert not errors, errors
-        finally:
-            browser.close()
+        version = firestore_client().collection("cases").document("vk-lead-demo").get().to_dict()["version"]
+        service.execute("vk-lead-demo", Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)"),
+                        "return_for_rework", {"version": version, "comment": "Укажите адрес площадки и график"})
+        expect(card.locator("#card-state")).to_have_text("На доработке", timeout=15_000)
+        card.locator("button[data-command=submit_draft]").click()
+        expect(card.locator("#rework-note")).to_contain_text("Укажите адрес площадки и график")
+        expect(card.locator("form.action-form textarea[name=text]")).to_have_value(
+            "Вывоз мусора организован с 3 декабря.")
+        page.screenshot(path=str(tmp_path / "web-rework-form.png"))
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
@@ -631,11 +594,7 @@ def test_the_lead_assigns_an_executor_by_name(demo_stack: Stack, tmp_path: Path)
 def test_the_curator_reroutes_a_case_in_work(demo_stack: Stack, tmp_path: Path) -> None:
     """A case routed to Минстрой goes to Минтранс instead: the agency found with the route form's search
     box, the reason given; the card and the trail follow."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
-    from datetime import UTC, datetime
-
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from cases.model import Actor
 
@@ -649,34 +608,22 @@ def test_the_curator_reroutes_a_case_in_work(demo_stack: Stack, tmp_path: Path) 
     service.after_commit(committed)
     service.execute("vk-reroute-demo", Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)"),
                     "route", {"version": 1, "agency_ids": ["minstroy"]})
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 950}, locale="ru-RU")
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{demo_stack.base_url}/web/#case=vk-reroute-demo")
-            page.fill("#email", _staff("curator"))
-            page.fill("#password", demo_staff.DEMO_PASSWORD)
-            page.get_by_role("button", name="Войти").click()
-            card = page.locator("#case-card")
-            expect(card.locator("#card-state")).to_have_text("Назначено", timeout=30_000)
-            card.locator("button[data-command=reroute]").click()
-            form = card.locator("form.action-form")
-            form.locator("#agency-search").fill("транс")
-            expect(form.locator("label.check:visible")).to_have_count(1)
-            form.locator("input[name=agency][value=mintrans]").check()
-            form.locator("textarea[name=reason]").fill("Трасса региональная: дорожное хозяйство")
-            page.screenshot(path=str(tmp_path / "web-reroute-form.png"))
-            form.locator("button[type=submit]").click()
-            expect(card).to_contain_text("Сейчас у органа", timeout=15_000)
-            expect(card.locator("dl.facts")).to_contain_text("Минтранс УР")
-            expect(card.locator("#events")).to_contain_text("Перенаправлено куратором")
-            expect(card.locator("#events")).to_contain_text("больше не у органа: Минстрой УР")
-            page.screenshot(path=str(tmp_path / "web-rerouted.png"))
-            assert not errors, errors
-        finally:
-            browser.close()
+    with _signed_in(demo_stack, _staff("curator"), "/web/#case=vk-reroute-demo") as page:
+        card = page.locator("#case-card")
+        expect(card.locator("#card-state")).to_have_text("Назначено", timeout=30_000)
+        card.locator("button[data-command=reroute]").click()
+        form = card.locator("form.action-form")
+        form.locator("#agency-search").fill("транс")
+        expect(form.locator("label.check:visible")).to_have_count(1)
+        form.locator("input[name=agency][value=mintrans]").check()
+        form.locator("textarea[name=reason]").fill("Трасса региональная: дорожное хозяйство")
+        page.screenshot(path=str(tmp_path / "web-reroute-form.png"))
+        form.locator("button[type=submit]").click()
+        expect(card).to_contain_text("Сейчас у органа", timeout=15_000)
+        expect(card.locator("dl.facts")).to_contain_text("Минтранс УР")
+        expect(card.locator("#events")).to_contain_text("Перенаправлено куратором")
+        expect(card.locator("#events")).to_contain_text("больше не у органа: Минстрой УР")
+        page.screenshot(path=str(tmp_path / "web-rerouted.png"))
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
@@ -684,43 +631,27 @@ def test_the_curator_reroutes_a_case_in_work(demo_stack: Stack, tmp_path: Path) 
 @pytest.mark.slow
 def test_the_client_on_a_phone_and_by_keyboard(demo_stack: Stack, tmp_path: Path) -> None:
     """375 px wide: one column, nothing wider than the screen; a case opened from the keyboard."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
-    from playwright.sync_api import expect, sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 375, "height": 740}, locale="ru-RU", is_mobile=True,
-                                    has_touch=True)
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{demo_stack.base_url}/web/")
-            page.fill("#email", _staff("curator"))
-            page.fill("#password", demo_staff.DEMO_PASSWORD)
-            page.keyboard.press("Enter")  # the sign-in form submits from the keyboard
-            rows = page.locator("tr.case-row")
-            expect(rows.first).to_be_visible(timeout=30_000)
-            wide = page.evaluate("document.scrollingElement.scrollWidth")
-            culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
-                .filter(el => el.getBoundingClientRect().right > 376).slice(0, 5)
-                .map(el => el.tagName + '.' + el.className + '#' + el.id)""")
-            assert wide <= 376, f"the page is {wide}px wide on a 375px screen: {culprits}"
-            page.screenshot(path=str(tmp_path / "web-phone-list.png"))
-            rows.first.focus()
-            page.keyboard.press("Enter")
-            card = page.locator("#case-card")
-            expect(card.locator("#card-state")).to_be_visible(timeout=10_000)
-            card.scroll_into_view_if_needed()
-            assert page.evaluate("document.scrollingElement.scrollWidth") <= 376
-            page.screenshot(path=str(tmp_path / "web-phone-card.png"))
-            labelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
-                .filter(el => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label'))
-                .map(el => el.outerHTML.slice(0, 80))""")
-            assert labelled == [], labelled
-            assert not errors, errors
-        finally:
-            browser.close()
+    with _signed_in(demo_stack, _staff("curator"), viewport={"width": 375, "height": 740}, is_mobile=True,
+                    has_touch=True) as page:
+        rows = page.locator("tr.case-row")
+        expect(rows.first).to_be_visible(timeout=30_000)
+        wide = page.evaluate("document.scrollingElement.scrollWidth")
+        culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > 376).slice(0, 5)
+            .map(el => el.tagName + '.' + el.className + '#' + el.id)""")
+        assert wide <= 376, f"the page is {wide}px wide on a 375px screen: {culprits}"
+        page.screenshot(path=str(tmp_path / "web-phone-list.png"))
+        rows.first.focus()
+        page.keyboard.press("Enter")
+        card = page.locator("#case-card")
+        expect(card.locator("#card-state")).to_be_visible(timeout=10_000)
+        card.scroll_into_view_if_needed()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 376
+        page.screenshot(path=str(tmp_path / "web-phone-card.png"))
+        labelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(el => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label'))
+            .map(el => el.outerHTML.slice(0, 80))""")
+        assert labelled == [], labelled
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
@@ -729,11 +660,7 @@ def test_the_client_on_a_phone_and_by_keyboard(demo_stack: Stack, tmp_path: Path
 def test_a_repeat_is_linked_by_search_and_reviewed_with_the_earlier_answer(demo_stack: Stack, tmp_path: Path) -> None:
     """§17/§18: the curator finds the earlier message by its words, links it, and reviews the new draft with
     the measures taken, its attachments (a photo previewed) and what was answered the first time."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
-    from datetime import UTC, datetime, timedelta
-
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from cases.model import Actor
 
@@ -762,50 +689,39 @@ def test_a_repeat_is_linked_by_search_and_reviewed_with_the_earlier_answer(demo_
     act("vk-repeat-first", curator, "approve", rating=4)
     act("vk-repeat-first", executor, "publish", url="https://vk.com/wall-218000001_900?reply=1")
     opened("vk-repeat-second", "Опять фонтан на Театральной площади стоит сухой!", now)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1000}, locale="ru-RU")
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{demo_stack.base_url}/web/#case=vk-repeat-second")
-            page.fill("#email", _staff("curator"))
-            page.fill("#password", demo_staff.DEMO_PASSWORD)
-            page.get_by_role("button", name="Войти").click()
-            card = page.locator("#case-card")
-            expect(card.locator("#card-text")).to_contain_text("сухой", timeout=30_000)
-            # The list's search: the message's words, whatever their endings.
-            page.fill("#search-input", "фонтаном театральная")
-            page.keyboard.press("Enter")
-            found = page.locator("tr.case-row")
-            expect(found).to_have_count(2, timeout=15_000)
-            assert sorted(found.evaluate_all("rows => rows.map(r => r.dataset.caseId)")) == ["vk-repeat-first",
-                                                                                              "vk-repeat-second"]
-            card.locator("button[data-command=link_repeat]").click()
-            card.locator("input[name=earlier_case_id]").fill("Фонтан у Театральной")  # its words, as searched
-            option = card.locator("datalist option[value='vk-repeat-first']")
-            expect(option).to_have_count(1, timeout=10_000)
-            assert "Фонтан у Театральной площади" in (option.text_content() or "")  # found by its words
-            card.locator("input[name=earlier_case_id]").fill("vk-repeat-first")
-            card.locator("form.action-form button[type=submit]").click()
-            earlier = card.locator("#earlier-case")
-            expect(earlier).to_contain_text("Фонтан у Театральной площади снова не работает", timeout=15_000)
-            expect(earlier).to_contain_text("Ответы тогда")
-            expect(earlier.locator("a")).to_have_count(1)  # the answer published then
-            act("vk-repeat-second", curator, "route", agency_ids=["minstroy"])
-            act("vk-repeat-second", executor, "accept")
-            act("vk-repeat-second", executor, "submit_draft", text="Насос заменён, фонтан работает с 1 декабря.",
-                measures_taken="Заменён насос, назначен ежедневный осмотр",
-                attachments=["https://example.org/fountain.jpg", "https://rutube.ru/video/abc/"])
-            expect(card.locator("#card-state")).to_have_text("На согласовании", timeout=15_000)
-            expect(card.locator("#draft-measures")).to_contain_text("Заменён насос, назначен ежедневный осмотр")
-            expect(card.locator("#draft-attachments img.preview")).to_have_count(1)
-            expect(card.locator("#draft-attachments")).to_contain_text("видео")
-            expect(card.locator("#earlier-case")).to_contain_text("Ответы тогда")
-            page.screenshot(path=str(tmp_path / "web-repeat-review.png"), full_page=True)
-            assert not errors, errors
-        finally:
-            browser.close()
+    with _signed_in(demo_stack, _staff("curator"), "/web/#case=vk-repeat-second",
+                    viewport={"width": 1500, "height": 1000}) as page:
+        card = page.locator("#case-card")
+        expect(card.locator("#card-text")).to_contain_text("сухой", timeout=30_000)
+        # The list's search: the message's words, whatever their endings.
+        page.fill("#search-input", "фонтаном театральная")
+        page.keyboard.press("Enter")
+        found = page.locator("tr.case-row")
+        expect(found).to_have_count(2, timeout=15_000)
+        assert sorted(found.evaluate_all("rows => rows.map(r => r.dataset.caseId)")) == ["vk-repeat-first",
+                                                                                          "vk-repeat-second"]
+        card.locator("button[data-command=link_repeat]").click()
+        card.locator("input[name=earlier_case_id]").fill("Фонтан у Театральной")  # its words, as searched
+        option = card.locator("datalist option[value='vk-repeat-first']")
+        expect(option).to_have_count(1, timeout=10_000)
+        assert "Фонтан у Театральной площади" in (option.text_content() or "")  # found by its words
+        card.locator("input[name=earlier_case_id]").fill("vk-repeat-first")
+        card.locator("form.action-form button[type=submit]").click()
+        earlier = card.locator("#earlier-case")
+        expect(earlier).to_contain_text("Фонтан у Театральной площади снова не работает", timeout=15_000)
+        expect(earlier).to_contain_text("Ответы тогда")
+        expect(earlier.locator("a")).to_have_count(1)  # the answer published then
+        act("vk-repeat-second", curator, "route", agency_ids=["minstroy"])
+        act("vk-repeat-second", executor, "accept")
+        act("vk-repeat-second", executor, "submit_draft", text="Насос заменён, фонтан работает с 1 декабря.",
+            measures_taken="Заменён насос, назначен ежедневный осмотр",
+            attachments=["https://example.org/fountain.jpg", "https://rutube.ru/video/abc/"])
+        expect(card.locator("#card-state")).to_have_text("На согласовании", timeout=15_000)
+        expect(card.locator("#draft-measures")).to_contain_text("Заменён насос, назначен ежедневный осмотр")
+        expect(card.locator("#draft-attachments img.preview")).to_have_count(1)
+        expect(card.locator("#draft-attachments")).to_contain_text("видео")
+        expect(card.locator("#earlier-case")).to_contain_text("Ответы тогда")
+        page.screenshot(path=str(tmp_path / "web-repeat-review.png"), full_page=True)
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
