@@ -79,6 +79,12 @@ def build() -> dict[str, Any]:
                        "руководителю Администрации и администратору — все (администратору с адресами): "
                        "staff: [{uid, name, role, agency_id}].",
         "responses": {"200": {"description": "staff"}, **_error_responses()}}}
+    paths["/api/calendar"] = {"get": {
+        "operationId": "calendar", "summary": "Рабочее время на ближайшие недели",
+        "description": "Рабочие интервалы календарей кураторов и органов (со вчерашнего дня на 45 дней вперёд) и "
+                       "календарь каждого этапа: для отсчёта рабочего времени до срока в веб-клиенте.",
+        "responses": {"200": {"description": "from, to, calendars: {curator, agency}: [[start, end]], stages"},
+                      **_error_responses()}}}
     schemas["BulkDismiss"] = BulkDismiss.model_json_schema()
     paths["/api/bulk/dismiss"] = {"post": {
         "operationId": "dismissMany", "summary": "Отметить выбранные сообщения как не требующие реагирования",

@@ -8,6 +8,7 @@ POST /api/me/notify              {"notify_by": "email" | "digest" | "inapp"}
 POST /api/notifications/<id>/read, POST /api/notifications/read-all   one's own notifications read
 GET  /api/dismissal-reasons      why a message may need no reaction: [{code, label}]
 GET  /api/staff                  the active staff by name (an agency's staff: their own agency's)
+GET  /api/calendar               the working intervals of the next weeks, per calendar, and each stage's calendar
 POST /api/bulk/dismiss           {"cases": [{"id", "version"}], "reason", "note"}: the curator's bulk dismissal
 GET  /api/openapi.json           this API's OpenAPI document
 """
@@ -68,7 +69,7 @@ _STATUS = {"NotAllowed": 403, "WrongState": 409, "VersionConflict": 409, "Invali
 
 def _allowed_method(parts: list[str]) -> str | None:
     """The one method an address takes, or None for no such address."""
-    if parts in (["openapi.json"], ["me"], ["dismissal-reasons"], ["staff"]):
+    if parts in (["openapi.json"], ["me"], ["dismissal-reasons"], ["staff"], ["calendar"]):
         return "GET"
     if parts in (["me", "notify"], ["notifications", "read-all"], ["bulk", "dismiss"]) or (
             len(parts) == 3 and parts[0] == "notifications" and parts[2] == "read"):
@@ -106,6 +107,8 @@ def _dispatch(request: Request, parts: list[str]) -> Response:
         return _dismiss_many(request, actor)
     if parts == ["staff"]:
         return _staff(actor)
+    if parts == ["calendar"]:
+        return _calendar()
     if method == "POST":
         return _command(request, actor, parts[1], parts[2])
     return _read(actor, parts[1], events=len(parts) == 3)
@@ -157,6 +160,37 @@ def _command(request: Request, actor: Any, case_id: str, command: str) -> Respon
     return _json(200, {"case_id": case_id, "state": committed.case.state.value, "version": committed.case.version,
                        "events": [e.to_dict() for e in committed.events],
                        "deadlines": committed.fields["deadlines"]})
+
+
+CALENDAR_DAYS = 45
+
+
+def _calendar() -> Response:
+    """What the web client needs to count working time left to a deadline: for the curators' and the
+    agencies' calendars, the working intervals (ISO instants) from yesterday to ``CALENDAR_DAYS`` ahead,
+    and which calendar each stage counts on (``clock``: clock time)."""
+    from datetime import datetime, time, timedelta
+
+    import bootstrap
+
+    policy = bootstrap.policy()()
+    zone = policy.agency_calendar.tz
+    today = bootstrap.clock()().astimezone(zone).date()
+
+    def intervals(calendar: Any) -> list[list[str]]:
+        out = []
+        for offset in range(-1, CALENDAR_DAYS):
+            day = today + timedelta(days=offset)
+            midnight = datetime.combine(day, time(0), tzinfo=calendar.tz)
+            out += [[(midnight + timedelta(minutes=a)).isoformat(), (midnight + timedelta(minutes=b)).isoformat()]
+                    for a, b in calendar.schedule(day)]
+        return out
+
+    return _json(200, {"from": (today - timedelta(days=1)).isoformat(),
+                       "to": (today + timedelta(days=CALENDAR_DAYS)).isoformat(),
+                       "calendars": {"curator": intervals(policy.curator_calendar),
+                                     "agency": intervals(policy.agency_calendar)},
+                       "stages": {str(rule.stage): rule.calendar for rule in policy.rules}})
 
 
 def _staff(actor: Any) -> Response:

@@ -47,3 +47,16 @@ def test_a_lead_assigns_only_an_executor_of_their_agency_and_events_name_people(
     events = world.events(CASE)
     assert [e.get("actor_name") for e in events[1:]] == ["curator", "lead_minstroy", "lead_minstroy"]
     assert events[-1]["payload"]["executor_name"] == "executor_minstroy"
+
+
+def test_the_working_calendar_for_the_countdowns(world: World) -> None:
+    from datetime import datetime
+
+    world.clock.now = samara(2026, 12, 10, 10, 0)  # a Thursday
+    body = world.client.get("/api/calendar", headers=world.people.header("executor_minstroy")).get_json()
+    assert body["from"] == "2026-12-09" and body["stages"]["route"] == "curator" and body["stages"]["answer"] == "agency"
+    intervals = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in body["calendars"]["agency"]]
+    assert intervals[0] == (samara(2026, 12, 9, 9, 0), samara(2026, 12, 9, 13, 0))
+    assert not any(a.date().isoformat() == "2026-12-12" for a, _ in intervals)  # a Saturday
+    assert any(a.date().isoformat() == "2027-01-11" for a, _ in intervals)  # the first working day of 2027
+    assert not any(a.date().isoformat() == "2027-01-05" for a, _ in intervals)  # the New Year holidays

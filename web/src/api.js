@@ -45,3 +45,4 @@ export const dismissalReasons = (token) => request('/api/dismissal-reasons', { t
 export const dismissMany = (token, cases, reason) =>
   request('/api/bulk/dismiss', { method: 'POST', token, body: { cases, reason } });
 export const staff = (token) => request('/api/staff', { token });
+export const calendar = (token) => request('/api/calendar', { token });

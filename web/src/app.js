@@ -13,7 +13,7 @@ import * as api from './api.js';
 import { h } from './dom.js';
 import { ROLE_LABELS } from './labels.js';
 import { CaseCard } from './views/card.js';
-import { tickCountdowns } from './views/countdown.js';
+import { setWorkCalendar, tickCountdowns } from './views/countdown.js';
 import { renderList } from './views/list.js';
 import { Mailbox } from './views/mailbox.js';
 import { matchesSearch, queuesFor, searchQuery } from './queues.js';
@@ -67,7 +67,7 @@ async function start() {
     }
     startSession(db, auth, user, me);
   });
-  setInterval(() => tickCountdowns(root), 1000);
+  setInterval(() => tickCountdowns(root), 30_000); // minutes, not seconds: no hundred ticking timers
 }
 
 const readsAll = (me) => me.role === 'curator' || me.role === 'supervisor';
@@ -124,6 +124,8 @@ async function startSession(db, auth, user, me) {
         ? `; не отмечено ${refused.length}: ${refused.map((r) => `${r.id} — ${r.message}`).join('; ')}` : '.');
     },
   } : null;
+  api.calendar(await user.getIdToken()).then((data) => { setWorkCalendar(data); tickCountdowns(root); })
+    .catch((err) => console.warn('calendar', err)); // until it comes, clock time is counted
   let people = [];
   const loadEl = h('section', { class: 'load', id: 'executor-load', hidden: true });
   loadSlot.append(loadEl);

@@ -100,3 +100,32 @@ const HIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C
 export function neutralise(text) {
   return String(text || '').replace(HIDDEN, (ch) => `[U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
 }
+
+// Working minutes from `from` to `to` over working intervals ([[startMs, endMs], ...], sorted), or null
+// when `to` lies beyond the intervals known (the caller then counts clock time).
+export function workingMinutes(intervals, from, to) {
+  const a = toDate(from).getTime();
+  const b = toDate(to).getTime();
+  if (!intervals.length || b > intervals[intervals.length - 1][1]) return null;
+  let ms = 0;
+  for (const [start, end] of intervals) {
+    if (end <= a) continue;
+    if (start >= b) break;
+    ms += Math.min(end, b) - Math.max(start, a);
+  }
+  return Math.max(0, Math.round(ms / 60000));
+}
+
+// "осталось 3 ч 05 мин раб. времени"; past due: "просрочено на 1 д 2 ч 05 мин" (clock time, to the minute).
+export function formatWorkLeft(minutes) {
+  const h = Math.floor(minutes / 60);
+  const m = String(minutes % 60).padStart(2, '0');
+  return `осталось ${h ? `${h} ч ` : ''}${m} мин раб. времени`;
+}
+
+export function formatOverdue(due, now = new Date()) {
+  const total = Math.max(0, Math.floor((toDate(now) - toDate(due)) / 60000));
+  const d = Math.floor(total / 1440);
+  const h = Math.floor((total % 1440) / 60);
+  return `просрочено на ${d ? `${d} д ` : ''}${h ? `${h} ч ` : ''}${String(total % 60).padStart(2, '0')} мин`;
+}

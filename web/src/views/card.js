@@ -209,7 +209,7 @@ export class CaseCard {
             h('span', { class: 'badge provisional', title: provisionalHint(d.provisional_years) }, 'предварительно'))
             : null),
           h('td', {}, state),
-          h('td', { class: 'nowrap' }, d.state === 'pending' ? countdownEl(d.due) : ''));
+          h('td', { class: 'nowrap' }, d.state === 'pending' ? countdownEl(d.due, '', stage) : ''));
       })));
     if (!years.length) return table;
     return h('div', {}, table, h('p', { class: 'small provisional-note', id: 'provisional-note' }, provisionalHint(years)));

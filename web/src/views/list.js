@@ -96,11 +96,11 @@ function deadlineCell(c, u, me, now) {
     const stages = [...new Set(u.overdue.map((d) => STAGE_LABELS[d.stage] || d.stage))];
     return h('div', { class: 'overdue-cell' },
       h('strong', { class: 'overdue-label' }, u.overdue.length > 1 ? `ПРОСРОЧЕНО (${u.overdue.length})` : 'ПРОСРОЧЕНО'),
-      h('div', {}, first.due <= now ? countdownEl(first.due, 'overdue') : `срок ${formatSamara(first.due)}`),
+      h('div', {}, first.due <= now ? countdownEl(first.due, 'overdue', first.stage) : `срок ${formatSamara(first.due)}`),
       h('div', { class: 'small error' }, stages.join('; ')));
   }
   if (!u.next) return countdownEl(null);
-  return [countdownEl(u.next.due), h('div', { class: 'muted small' }, STAGE_LABELS[u.next.stage] || u.next.stage,
+  return [countdownEl(u.next.due, '', u.next.stage), h('div', { class: 'muted small' }, STAGE_LABELS[u.next.stage] || u.next.stage,
     provisional(c, u.next.key) ? h('span', { class: 'badge provisional', title: 'Срок предварительный: нет производственного календаря' }, 'предв.') : null)];
 }
 
