@@ -724,6 +724,58 @@ def test_a_repeat_is_linked_by_search_and_reviewed_with_the_earlier_answer(demo_
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_two_people_at_once_see_each_others_work_live(demo_stack: Stack, tmp_path: Path) -> None:
+    """Two browser contexts at once: the curator routes a message to Минтранс, and the Минтранс executor's
+    «Новые для нас» shows it without a reload; the executor accepts it, and the curator's card follows."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
+    from playwright.sync_api import sync_playwright
+
+    now = datetime.now(UTC)
+    doc = {"id": "vk-two-people", "detected_at": now, "received_at": now, "updated_at": now, "raw": {"payload": "{}"},
+           "message": {"network": "vk", "external_id": "two-people", "text": "Светофор на Удмуртской мигает жёлтым"}}
+    service = _service(tmp_path / "calendars")
+    committed = service.open_case(doc, "vk-two-people", now)
+    assert committed is not None
+    service.after_commit(committed)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            def signed_in(email: str, path: str) -> Any:
+                page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ru-RU").new_page()
+                page.goto(f"{demo_stack.base_url}{path}")
+                page.fill("#email", email)
+                page.fill("#password", demo_staff.DEMO_PASSWORD)
+                page.get_by_role("button", name="Войти").click()
+                return page
+
+            curator = signed_in(_staff("curator"), "/web/#case=vk-two-people")
+            executor = signed_in(_staff("executor", "mintrans"), "/web/")
+            expect(executor.locator("button.queue[data-queue=new]")).to_be_visible(timeout=30_000)
+            executor.locator("button.queue[data-queue=new]").click()
+            mine = executor.locator("tr.case-row[data-case-id='vk-two-people']")
+            expect(mine).to_have_count(0)
+            card = curator.locator("#case-card")
+            expect(card.locator("#card-state")).to_have_text("Выявлено", timeout=30_000)
+            card.locator("button[data-command=route]").click()
+            card.locator("form.action-form #agency-search").fill("Минтранс")
+            card.locator("form.action-form input[name=agency][value=mintrans]").check()
+            card.locator("form.action-form button[type=submit]").click()
+            expect(mine).to_have_count(1, timeout=15_000)  # live, in the other browser
+            mine.click()
+            executor.locator("#case-card button[data-command=accept]").click()
+            executor.locator("#case-card form.action-form button[type=submit]").click()
+            expect(card.locator("#card-state")).to_have_text("В работе", timeout=15_000)  # and back
+            expect(card.locator("#card-executor")).to_have_text("Иван Дорогин (исполнитель, Минтранс УР)")
+            curator.screenshot(path=str(tmp_path / "web-two-people-curator.png"))
+            executor.screenshot(path=str(tmp_path / "web-two-people-executor.png"))
+        finally:
+            browser.close()
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
 def test_the_client_vocabulary_is_generated_from_the_workflow(tmp_path: Path) -> None:
     """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary and
     cases/transitions.py: what node imports from it is exactly those (set-up runs it before bundling)."""
