@@ -776,6 +776,40 @@ def test_two_people_at_once_see_each_others_work_live(demo_stack: Stack, tmp_pat
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_the_last_agency_drafts_beside_the_earlier_contributions(demo_stack: Stack, tmp_path: Path) -> None:
+    """§16: a joint answer of Минстрой then Минтранс; Минтранс's lead writes the joint draft with Минстрой's
+    information shown beside the editor."""
+    from cases.model import Actor
+
+    now = datetime.now(UTC)
+    doc = {"id": "vk-joint-demo", "detected_at": now, "received_at": now, "updated_at": now, "raw": {"payload": "{}"},
+           "message": {"network": "vk", "external_id": "joint-demo", "text": "Ремонт моста и объезд: когда?"}}
+    service = _service(tmp_path / "calendars")
+    committed = service.open_case(doc, "vk-joint-demo", now)
+    assert committed is not None
+    service.after_commit(committed)
+    steps = [(Actor(uid="demo-curator", role="curator"), "route", {"agency_ids": ["minstroy", "mintrans"]}),
+             (Actor(uid="demo-exec", role="executor", agency_id="minstroy"), "accept", {}),
+             (Actor(uid="demo-exec", role="executor", agency_id="minstroy"), "contribute",
+              {"text": "Ремонт моста завершится 20 декабря."})]
+    for version, (who, command, body) in enumerate(steps, start=1):
+        service.execute("vk-joint-demo", who, command, {"version": version, **body})
+    with _signed_in(demo_stack, _staff("agency_lead", "mintrans"), "/web/#case=vk-joint-demo") as page:
+        card = page.locator("#case-card")
+        card.locator("button[data-command=accept]").click(timeout=30_000)
+        card.locator("form.action-form button[type=submit]").click()
+        expect(card.locator("#card-state")).to_have_text("В работе", timeout=15_000)
+        card.locator("button[data-command=submit_draft]").click()
+        beside = card.locator("#draft-contributions")
+        expect(beside).to_contain_text("Минстрой УР")
+        expect(beside).to_contain_text("Ремонт моста завершится 20 декабря.")
+        assert "null" not in page.locator("#queues").inner_text()
+        page.screenshot(path=str(tmp_path / "web-joint-draft.png"))
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
 def test_the_client_vocabulary_is_generated_from_the_workflow(tmp_path: Path) -> None:
     """scripts/web_vocabulary.py writes the client's labels and transition table from vocabulary and
     cases/transitions.py: what node imports from it is exactly those (set-up runs it before bundling)."""

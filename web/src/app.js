@@ -229,12 +229,12 @@ async function startSession(db, auth, user, me) {
     shown = PAGE;
     subscribeList();
   } }, searchInput, h('button', { type: 'submit' }, 'Найти')) : null;
-  const paintTabs = () => tabsEl.replaceChildren(...queues.map((q) => h('button', {
+  const paintTabs = () => tabsEl.replaceChildren(...[...queues.map((q) => h('button', {
     type: 'button', class: `queue${q === current ? ' active' : ''}`, dataset: { queue: q.id },
     'aria-pressed': q === current ? 'true' : 'false', onclick: () => { current = q; shown = PAGE; subscribeList(); },
   }, q.label, counts.has(q.id) ? h('span', { class: 'queue-count' }, ` ${counts.get(q.id)}`) : null)),
   current && !queues.includes(current) ? h('span', { class: 'queue active search-label' }, current.label) : null,
-  searchForm);
+  searchForm].filter(Boolean)); // replaceChildren would write a null as the text "null"
   const countQueues = () => queues.forEach((q) => getCountFromServer(queueQuery(q, 0))
     .then((snap) => { counts.set(q.id, snap.data().count); paintTabs(); })
     .catch((err) => console.warn('count', q.id, err)));

@@ -209,7 +209,7 @@ export class CaseCard {
             h('span', { class: 'badge provisional', title: provisionalHint(d.provisional_years) }, 'предварительно'))
             : null),
           h('td', {}, state),
-          h('td', { class: 'nowrap' }, d.state === 'pending' ? countdownEl(d.due, '', stage) : ''));
+          h('td', { class: 'countdown-cell' }, d.state === 'pending' ? countdownEl(d.due, '', stage) : ''));
       })));
     if (!years.length) return table;
     return h('div', {}, table, h('p', { class: 'small provisional-note', id: 'provisional-note' }, provisionalHint(years)));
@@ -296,7 +296,8 @@ export class CaseCard {
           submit.disabled = false;
         }
       },
-    }, h('h4', {}, action.label), this.reworkNote(action.name), controls, h('div', { class: 'buttons' }, submit, cancel));
+    }, h('h4', {}, action.label), this.reworkNote(action.name), this.contributionsNote(action.name), controls,
+    h('div', { class: 'buttons' }, submit, cancel));
     this.actions.replaceChildren(form);
     this.prefill(action.name, form);
     const first = form.querySelector('input, textarea, select');
@@ -316,6 +317,18 @@ export class CaseCard {
     if (!draft) return null;
     return h('div', { class: 'rework-note', id: 'rework-note', role: 'note' },
       h('strong', {}, 'Замечания куратора: '), draft.review_comment || '—');
+  }
+
+  // §16: the last agency composes the joint draft from the earlier agencies' information, shown beside it.
+  contributionsNote(command) {
+    const c = this.caseDoc || {};
+    const parts = Object.values(c.contributions || {});
+    if (command !== 'submit_draft' || !parts.length) return null;
+    return h('div', { class: 'contributions', id: 'draft-contributions' },
+      h('strong', {}, 'Информация других органов для общего ответа (п. 16):'),
+      parts.map((p) => h('div', { class: 'contribution' },
+        h('div', { class: 'small muted' }, `${this.agencyName(p.agency_id)}, ${formatSamara(p.at)}`),
+        h('div', { class: 'message-text' }, neutralise(p.text)))));
   }
 
   prefill(command, form) {
