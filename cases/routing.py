@@ -22,7 +22,6 @@ from cases.model import (
     CaseState,
     Contribution,
     DeadlineState,
-    Draft,
     DraftStatus,
     NotCompetentReturn,
     Role,
@@ -131,13 +130,7 @@ def reroute(case: Case, actor: Actor, agency_ids: list[str], reason: str, now: d
         payload={"agency_ids": order, "agency_id": order[0], "joint": len(order) > 1, "previous": case.route_order,
                  "removed": removed, "reason": why},
         ledger=ledger,
-        route_order=order,
-        agency_id=order[0],
-        executor_uid=None,
-        executor_name=None,
-        drafts=_withdraw_draft(case.drafts),
-        contributions={a: c for a, c in case.contributions.items() if a in order},
-        agency_ids=[a for a in case.agency_ids if a not in removed] + [a for a in order if a not in case.agency_ids],
+        **_handed_over(case, order, removed),
     )
 
 
@@ -159,13 +152,7 @@ def withdraw(case: Case, actor: Actor, reason: str, now: datetime, planner: DueP
         to_state=CaseState.detected,
         payload={"removed": removed, "reason": why},
         ledger=ledger,
-        route_order=[],
-        agency_id=None,
-        executor_uid=None,
-        executor_name=None,
-        drafts=_withdraw_draft(case.drafts),
-        contributions={},
-        agency_ids=[a for a in case.agency_ids if a not in removed],
+        **_handed_over(case, [], removed),
     )
 
 
@@ -175,10 +162,18 @@ def _cancel_agency_stages(ledger: Ledger) -> None:
             ledger.cancel(key)
 
 
-def _withdraw_draft(drafts: list[Draft]) -> list[Draft]:
+def _handed_over(case: Case, order: list[str], removed: list[str]) -> dict[str, object]:
+    """The case's fields once the curator changed who answers (``order``; empty: nobody yet): the agencies
+    ``removed`` leave ``agency_ids``, the executor is unset, a draft not yet published is withdrawn, and
+    only the contributions of agencies still in the order stay."""
+    drafts = list(case.drafts)
     if drafts and drafts[-1].status in (DraftStatus.submitted, DraftStatus.approved):
-        return [*drafts[:-1], drafts[-1].model_copy(update={"status": DraftStatus.withdrawn})]
-    return list(drafts)
+        drafts[-1] = drafts[-1].model_copy(update={"status": DraftStatus.withdrawn})
+    return {
+        "route_order": order, "agency_id": order[0] if order else None, "executor_uid": None, "executor_name": None,
+        "drafts": drafts, "contributions": {a: c for a, c in case.contributions.items() if a in order},
+        "agency_ids": [a for a in case.agency_ids if a not in removed] + [a for a in order if a not in case.agency_ids],
+    }
 
 
 def return_not_competent(case: Case, actor: Actor, reason: str, now: datetime, planner: DuePlanner) -> Result:
