@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from adapters.firestore_reports import FirestoreReports
     from cases.ports import CaseRepository, StaffDirectory
     from deadlines.policy import SlaPolicy
     from infra.clock import Clock
@@ -136,7 +137,7 @@ def ports() -> Ports:
         from outbox.registry import Ports
 
         return Ports(inbox=FirestoreInbox(firestore_client), staff=staff(), cases=cases(),
-                     agencies=_part("agency_names", lambda: ttl_cached(_load_agency_names)), mailer=mailer(),
+                     agencies=_agency_names(), mailer=mailer(),
                      oversight=oversight(), zone=zone())
 
     return _part("ports", build)
@@ -144,7 +145,23 @@ def ports() -> Ports:
 
 def agency_names() -> dict[str, str]:
     """Each agency's short name by id (re-read at most once a minute)."""
-    return _part("agency_names", lambda: ttl_cached(_load_agency_names))()
+    return _agency_names()()
+
+
+def _agency_names() -> Callable[[], dict[str, str]]:
+    return _part("agency_names", lambda: ttl_cached(_load_agency_names))
+
+
+def reports() -> FirestoreReports:
+    """The §21 report's reads and writes (a month's cases, the briefs, the runs, the files)."""
+
+    def build() -> FirestoreReports:
+        from adapters.firestore_reports import FirestoreReports
+        from infra.firestore import firestore_client
+
+        return FirestoreReports(firestore_client)
+
+    return _part("reports", build)
 
 
 def oversight() -> Oversight:
@@ -159,7 +176,7 @@ def oversight() -> Oversight:
         from oversight.alerts import Oversight
 
         settings = _part("oversight_settings", lambda: ttl_cached(_load_oversight_settings))
-        agencies = _part("agency_names", lambda: ttl_cached(_load_agency_names))
+        agencies = _agency_names()
         municipalities = _part("municipality_names", lambda: ttl_cached(_load_municipality_names))
 
         def names(kind: str, the_id: str) -> str:

@@ -73,14 +73,12 @@ def monthly_report(request: Request) -> Any:
     """POST /scheduler/monthly-report (Cloud Scheduler, the 1st–10th of each month at 09:00 Izhevsk time):
     from the first working day on, the previous month's report, made and sent once."""
     import bootstrap
-    from adapters.firestore_reports import FirestoreReports
-    from infra.firestore import firestore_client
     from reports.monthly import monthly_run
 
     refused = _refused(request, MONTHLY_PATH)
     if refused is not None:
         return refused
-    store = FirestoreReports(firestore_client)
+    store = bootstrap.reports()
     try:
         done = monthly_run(bootstrap.clock()(), store.month_cases, store, bootstrap.policy()().curator_calendar,
                            bootstrap.agency_names(), bootstrap.staff(),

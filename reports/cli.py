@@ -40,9 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     import bootstrap
-    from adapters.firestore_reports import FirestoreReports
     from cases.ports import StoreUnavailable
-    from infra.firestore import firestore_client
     from reports.dynamics import previous_month
     from reports.figures import month_bounds
     from reports.monthly import make_report, report_recipients, send_report
@@ -50,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     now, zone = bootstrap.clock()(), bootstrap.zone()
     month = args.month or previous_month(now.astimezone(bootstrap.policy()().curator_calendar.tz).strftime("%Y-%m"))
-    store = FirestoreReports(firestore_client)
+    store = bootstrap.reports()
     try:
         total = store.count(*month_bounds(month, zone))
 

@@ -81,10 +81,15 @@ class InMemoryReports:
         self.files[file_id] = doc
 
 
-def month_title(month: str) -> str:
+def month_name(month: str) -> str:
+    """ "YYYY-MM" as "ноябрь 2026 г." (after «за»: the accusative of these masculine names is the nominative)."""
     year, mon = month.split("-")
+    return f"{MONTHS[int(mon) - 1]} {year} г."
+
+
+def month_title(month: str) -> str:
     return ("Сводная информация о работе исполнительных органов Удмуртской Республики в социальных сетях "
-            f"за {MONTHS[int(mon) - 1]} {year} г.")
+            f"за {month_name(month)}")
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,7 @@ def send_report(report: MonthlyReport, recipients: list[str], staff: StaffDirect
     from notify.delivery import SETTINGS_HINT, mail_person
     from notify.mail import letter
 
-    text = f"Ежемесячный отчёт (п. 21) за {MONTHS[int(report.month[5:]) - 1]} {report.month[:4]} г. готов"
+    text = f"Ежемесячный отчёт (п. 21) за {month_name(report.month)} готов"
     attached, attachments = 0, []
     for name, content_type, data in report.files():
         if attached + len(data) <= MAX_ATTACHED:
