@@ -12,6 +12,7 @@ document (``REMOVED_WHEN_NONE``): absent, not null, where queries look.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ from cases.wakeups import wakeup_task_name, wakeups
 EVENTS = "events"
 STEM = 5  # letters kept of each word: «фонтан», «фонтана», «фонтаном» are all «фонта»
 MAX_WORDS = 300
+WORD = re.compile(r"[0-9a-zа-я]{2,}")
 REMOVED_WHEN_NONE = ("next_due", "provisional_years", "deadlines_error", "overdue_since")
 
 
@@ -69,12 +71,10 @@ def case_fields(case: Case, events: list[CaseEvent]) -> dict[str, Any]:
 def search_words(case_id: str, message: Mapping[str, Any]) -> list[str]:
     """The case's search words: its id, and the words (letters and digits, 2 or more) of the message's text,
     author's name and link, lower-cased, ``ё`` as ``е``, each cut to ``STEM`` letters; sorted, unique."""
-    import re
-
     author = message.get("author") or {}
     source = " ".join(str(part or "") for part in (case_id, message.get("text"), author.get("name"), message.get("url"),
                                                    message.get("external_id")))
-    words = {w[:STEM] for w in re.findall(r"[0-9a-zа-я]{2,}", source.lower().replace("ё", "е"))}
+    words = {w[:STEM] for w in WORD.findall(source.lower().replace("ё", "е"))}
     return sorted(words | {case_id.lower()})[:MAX_WORDS]
 
 

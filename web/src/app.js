@@ -95,7 +95,7 @@ async function startSession(db, auth, user, me) {
   const notesEl = h('section', { class: 'notes', id: 'notifications' },
     h('p', { class: 'muted small' }, 'Уведомления: загрузка…'));
   const agency = me.agency_id ? (agencies.get(me.agency_id) || {}).short_name || me.agency_id : '';
-  const readsReports = me.role === 'curator' || me.role === 'supervisor';
+  const readsReports = readsAll(me);
   let showReports = () => {};
   const header = h('header', {},
     h('strong', { class: 'brand' }, 'Отклик'),

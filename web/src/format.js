@@ -44,21 +44,6 @@ export function formatCountdown(due, now = new Date()) {
   return { text: overdue ? `просрочено на ${span}` : `осталось ${span}`, overdue, seconds: diff };
 }
 
-// The case's nearest pending deadline: {key, stage, due: Date, provisional} or null. The earliest pending entry of
-// `deadlines`; `next_due` (kept by the backend, possibly a warning moment) only when there is none.
-export function nearestDeadline(caseDoc) {
-  const deadlines = (caseDoc && caseDoc.deadlines) || {};
-  const pending = Object.entries(deadlines)
-    .filter(([, d]) => d && d.state === 'pending' && toDate(d.due))
-    .map(([key, d]) => ({
-      key, stage: d.stage || key.split(':')[0], due: toDate(d.due), provisional: (d.provisional_years || []).length > 0,
-    }))
-    .sort((a, b) => a.due - b.due || a.key.localeCompare(b.key));
-  if (pending.length) return pending[0];
-  const nextDue = toDate(caseDoc && caseDoc.next_due);
-  return nextDue ? { key: null, stage: null, due: nextDue } : null;
-}
-
 // The first `limit` characters of a text, with an ellipsis when cut.
 export function truncate(text, limit = 200) {
   const s = neutralise(text);
@@ -66,12 +51,13 @@ export function truncate(text, limit = 200) {
 }
 
 // How urgent a case is now: its overdue deadlines (missed, or pending past due) first, then its nearest
-// pending one. {overdue: [{key, stage, due}], next: {key, stage, due} | null, rank: number}: a lower rank is
-// more urgent (overdue: by how long; else by the time left; no deadline last).
+// pending one. {overdue: [{key, stage, due, provisional}], next: {key, stage, due, provisional} | null,
+// rank: number}: a lower rank is more urgent (overdue: by how long; else by the time left; none last).
 export function urgency(caseDoc, now = new Date()) {
   const deadlines = Object.entries((caseDoc && caseDoc.deadlines) || {})
     .map(([key, d]) => ({
       key, stage: (d && d.stage) || key.split(':')[0], due: toDate(d && d.due), state: d && d.state, done: Boolean(d && d.met_at),
+      provisional: ((d && d.provisional_years) || []).length > 0,
     }))
     .filter((d) => d.due);
   // Overdue: still owed past its due (missed and not done since, or pending past due); done late is history.
@@ -79,7 +65,9 @@ export function urgency(caseDoc, now = new Date()) {
     .filter((d) => (d.state === 'missed' && !d.done) || (d.state === 'pending' && d.due <= now))
     .sort((a, b) => a.due - b.due);
   const pending = deadlines.filter((d) => d.state === 'pending' && d.due > now).sort((a, b) => a.due - b.due);
-  const next = pending[0] || null;
+  // `next_due` (kept by the backend, possibly a warning moment) only when no deadline is pending at all.
+  const nextDue = !deadlines.some((d) => d.state === 'pending') && toDate(caseDoc && caseDoc.next_due);
+  const next = pending[0] || (nextDue ? { key: null, stage: null, due: nextDue, provisional: false } : null);
   let rank = Number.MAX_SAFE_INTEGER;
   if (overdue.length) rank = overdue[0].due.getTime() - 1e15; // every overdue case before any other
   else if (next) rank = next.due.getTime();

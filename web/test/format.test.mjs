@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { formatCountdown, formatSamara, nearestDeadline, toDate, truncate } from '../src/format.js';
+import { formatCountdown, formatSamara, toDate, truncate, urgency } from '../src/format.js';
 import { availableCommands } from '../src/workflow.js';
 
 test('formatSamara shows Izhevsk time (UTC+4) whatever the input offset', () => {
@@ -32,7 +32,10 @@ test('formatCountdown marks an overdue deadline', () => {
   assert.equal(formatCountdown('2024-02-28T09:00:00Z', now).text, 'просрочено на 2 д 01:00:05');
 });
 
-test('nearestDeadline takes the earliest pending deadline, next_due only without one', () => {
+const BEFORE = new Date('2024-03-01T00:00:00Z'); // before every deadline below
+const nearestDeadline = (caseDoc) => urgency(caseDoc, BEFORE).next;
+
+test('the nearest deadline is the earliest pending one, next_due only without one', () => {
   const deadlines = {
     answer: { stage: 'answer', due: '2024-03-04T14:00:00Z', state: 'pending' },
     route: { stage: 'route', due: '2024-03-01T06:00:00Z', state: 'met' },
@@ -46,7 +49,7 @@ test('nearestDeadline takes the earliest pending deadline, next_due only without
   assert.equal(nearestDeadline({ deadlines: { route: { stage: 'route', due: '2024-03-01T06:00:00Z', state: 'met' } } }), null);
 });
 
-test('nearestDeadline says whether the deadline is provisional', () => {
+test('the nearest deadline says whether it is provisional', () => {
   const deadlines = {
     answer: { stage: 'answer', due: '2028-01-10T06:00:00Z', state: 'pending', provisional_years: [2028] },
     route: { stage: 'route', due: '2027-12-29T07:00:00Z', state: 'pending' },

@@ -101,9 +101,5 @@ function deadlineCell(c, u, me, now) {
   }
   if (!u.next) return countdownEl(null);
   return [countdownEl(u.next.due, '', u.next.stage), h('div', { class: 'muted small' }, STAGE_LABELS[u.next.stage] || u.next.stage,
-    provisional(c, u.next.key) ? h('span', { class: 'badge provisional', title: 'Срок предварительный: нет производственного календаря' }, 'предв.') : null)];
-}
-
-function provisional(c, key) {
-  return ((((c.deadlines || {})[key]) || {}).provisional_years || []).length > 0;
+    u.next.provisional ? h('span', { class: 'badge provisional', title: 'Срок предварительный: нет производственного календаря' }, 'предв.') : null)];
 }
