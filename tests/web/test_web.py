@@ -19,6 +19,7 @@ import flask
 import pytest
 from playwright.sync_api import expect
 
+from cases.model import Actor
 from devstack import demo, demo_staff
 from devstack.stack import Ports, Stack
 
@@ -27,6 +28,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 BUNDLE = ROOT / "web" / "dist" / "app.js"
+CURATOR = Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)")  # a curator acting through the API
 
 def _get(path: str) -> Any:
     from flask import Flask
@@ -124,20 +126,30 @@ def _service(calendars: Path, now: Any = None) -> Any:
     return bootstrap.case_service()
 
 
+def _open(service: Any, case_id: str, text: str, at: datetime) -> str:
+    """A case opened as intake opens it (the message and the workflow's fields in one write), its tasks started."""
+    doc = {"id": case_id, "detected_at": at, "received_at": at, "updated_at": at, "raw": {"payload": "{}"},
+           "message": {"network": "vk", "external_id": case_id, "text": text}}
+    committed = service.open_case(doc, case_id, at)
+    assert committed is not None
+    service.after_commit(committed)
+    return case_id
+
+
+def _act(service: Any, case_id: str, who: Any, command: str, **body: Any) -> None:
+    """A command on the case as stored now (its current version), as the staff API runs it."""
+    from infra.firestore import firestore_client
+
+    version = firestore_client().collection("cases").document(case_id).get().to_dict()["version"]
+    service.execute(case_id, who, command, {"version": version, **body})
+
+
 def _provisional_case(calendars: Path) -> str:
     """A case detected on 29 December 2027, opened as intake opens it, over the built-in calendar."""
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     detected = datetime(2027, 12, 29, 10, 0, tzinfo=ZoneInfo("Europe/Samara"))
-    doc = {"id": "vk-provisional", "detected_at": detected, "received_at": detected, "updated_at": detected,
-           "raw": {"payload": "{}"}, "message": {"network": "vk", "external_id": "provisional",
-                                                 "text": "Будут ли ходить автобусы в Новый год?"}}
-    service = _service(calendars)
-    committed = service.open_case(doc, "vk-provisional", detected)
-    assert committed is not None
-    service.after_commit(committed)
-    return "vk-provisional"
+    return _open(_service(calendars), "vk-provisional", "Будут ли ходить автобусы в Новый год?", detected)
 
 
 def _import_2028_and_recompute(calendars: Path) -> dict[str, int]:
@@ -170,6 +182,13 @@ def _warn_admins_on(*day: int) -> None:
 def _staff(role: str, agency: str | None = None) -> str:
     return next(email for email, r, a, _ in demo_staff.DEMO_STAFF if r == role and a == agency)
 
+def _sign_in(page: Any, stack: Stack, email: str, path: str = "/web/") -> None:
+    page.goto(f"{stack.base_url}{path}")
+    page.fill("#email", email)
+    page.fill("#password", demo_staff.DEMO_PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+
+
 @contextmanager
 def _signed_in(stack: Stack, email: str, path: str = "/web/", **page_args: Any) -> Iterator[Any]:
     """A Chromium page on the stack at ``path``, signed in as ``email``; no page error may happen in it."""
@@ -183,10 +202,7 @@ def _signed_in(stack: Stack, email: str, path: str = "/web/", **page_args: Any) 
             page = browser.new_page(**{"viewport": {"width": 1500, "height": 950}, "locale": "ru-RU", **page_args})
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{stack.base_url}{path}")
-            page.fill("#email", email)
-            page.fill("#password", demo_staff.DEMO_PASSWORD)
-            page.get_by_role("button", name="Войти").click()
+            _sign_in(page, stack, email, path)
             yield page
             assert not errors, errors
         finally:
@@ -457,7 +473,6 @@ def test_the_curator_dismisses_messages_in_bulk_and_reopens_one(demo_stack: Stac
 def test_an_overdue_case_is_the_loudest_thing_in_the_list(demo_stack: Stack, tmp_path: Path) -> None:
     """A detected message's §8 hour runs out (the escalation marks it missed, as its Cloud Task would): the
     list moves it up among the overdue, in red, saying what is late; Back and a reload keep an opened case."""
-    from playwright.sync_api import expect
 
     import bootstrap
     from escalation.handler import DeadlineTask, handle_deadline_task
@@ -526,19 +541,11 @@ def test_an_overdue_case_is_the_loudest_thing_in_the_list(demo_stack: Stack, tmp
 def test_the_lead_assigns_an_executor_by_name(demo_stack: Stack, tmp_path: Path) -> None:
     """§7/§20: the agency lead accepts a case routed to Минстрой and picks its executor by name from the
     agency's active executors; the card and the trail name the people, not their uids."""
-    from playwright.sync_api import expect
 
-    from cases.model import Actor
 
-    now = datetime.now(UTC)
-    doc = {"id": "vk-lead-demo", "detected_at": now, "received_at": now, "updated_at": now, "raw": {"payload": "{}"},
-           "message": {"network": "vk", "external_id": "lead-demo", "text": "Во дворе на Ленина, 5 не вывозят мусор"}}
     service = _service(tmp_path / "calendars")
-    committed = service.open_case(doc, "vk-lead-demo", now)
-    assert committed is not None
-    service.after_commit(committed)
-    service.execute("vk-lead-demo", Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)"), "route",
-                    {"version": 1, "agency_ids": ["minstroy"]})
+    _open(service, "vk-lead-demo", "Во дворе на Ленина, 5 не вывозят мусор", datetime.now(UTC))
+    _act(service, "vk-lead-demo", CURATOR, "route", agency_ids=["minstroy"])
     with _signed_in(demo_stack, _staff("agency_lead", "minstroy"), "/web/#case=vk-lead-demo") as page:
         card = page.locator("#case-card")
         expect(card.locator("#card-text")).to_contain_text("не вывозят мусор", timeout=30_000)
@@ -574,11 +581,7 @@ def test_the_lead_assigns_an_executor_by_name(demo_stack: Stack, tmp_path: Path)
         card.locator("form.action-form textarea[name=text]").fill("Вывоз мусора организован с 3 декабря.")
         card.locator("form.action-form button[type=submit]").click()
         expect(card.locator("#card-state")).to_have_text("На согласовании", timeout=15_000)
-        from infra.firestore import firestore_client
-
-        version = firestore_client().collection("cases").document("vk-lead-demo").get().to_dict()["version"]
-        service.execute("vk-lead-demo", Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)"),
-                        "return_for_rework", {"version": version, "comment": "Укажите адрес площадки и график"})
+        _act(service, "vk-lead-demo", CURATOR, "return_for_rework", comment="Укажите адрес площадки и график")
         expect(card.locator("#card-state")).to_have_text("На доработке", timeout=15_000)
         card.locator("button[data-command=submit_draft]").click()
         expect(card.locator("#rework-note")).to_contain_text("Укажите адрес площадки и график")
@@ -593,20 +596,11 @@ def test_the_lead_assigns_an_executor_by_name(demo_stack: Stack, tmp_path: Path)
 def test_the_curator_reroutes_a_case_in_work(demo_stack: Stack, tmp_path: Path) -> None:
     """A case routed to Минстрой goes to Минтранс instead: the agency found with the route form's search
     box, the reason given; the card and the trail follow."""
-    from playwright.sync_api import expect
 
-    from cases.model import Actor
 
-    now = datetime.now(UTC)
-    doc = {"id": "vk-reroute-demo", "detected_at": now, "received_at": now, "updated_at": now,
-           "raw": {"payload": "{}"}, "message": {"network": "vk", "external_id": "reroute-demo",
-                                                 "text": "Яма на трассе Ижевск — Сарапул, 12-й километр"}}
     service = _service(tmp_path / "calendars")
-    committed = service.open_case(doc, "vk-reroute-demo", now)
-    assert committed is not None
-    service.after_commit(committed)
-    service.execute("vk-reroute-demo", Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)"),
-                    "route", {"version": 1, "agency_ids": ["minstroy"]})
+    _open(service, "vk-reroute-demo", "Яма на трассе Ижевск — Сарапул, 12-й километр", datetime.now(UTC))
+    _act(service, "vk-reroute-demo", CURATOR, "route", agency_ids=["minstroy"])
     with _signed_in(demo_stack, _staff("curator"), "/web/#case=vk-reroute-demo") as page:
         card = page.locator("#case-card")
         expect(card.locator("#card-state")).to_have_text("Назначено", timeout=30_000)
@@ -659,35 +653,19 @@ def test_the_client_on_a_phone_and_by_keyboard(demo_stack: Stack, tmp_path: Path
 def test_a_repeat_is_linked_by_search_and_reviewed_with_the_earlier_answer(demo_stack: Stack, tmp_path: Path) -> None:
     """§17/§18: the curator finds the earlier message by its words, links it, and reviews the new draft with
     the measures taken, its attachments (a photo previewed) and what was answered the first time."""
-    from playwright.sync_api import expect
 
-    from cases.model import Actor
-
-    curator = Actor(uid="demo-curator", role="curator", name="Анна Куратова (куратор)")
-    executor = Actor(uid="demo-exec", role="executor", agency_id="minstroy", name="Мария Трубина")
+    curator, executor = CURATOR, Actor(uid="demo-exec", role="executor", agency_id="minstroy", name="Мария Трубина")
     service = _service(tmp_path / "calendars")
     now = datetime.now(UTC)
 
-    def opened(case_id: str, text: str, at: datetime) -> None:
-        doc = {"id": case_id, "detected_at": at, "received_at": at, "updated_at": at, "raw": {"payload": "{}"},
-               "message": {"network": "vk", "external_id": case_id, "text": text}}
-        committed = service.open_case(doc, case_id, at)
-        assert committed is not None
-        service.after_commit(committed)
-
-    def act(case_id: str, who: Actor, command: str, **body: object) -> None:
-        from infra.firestore import firestore_client
-
-        version = firestore_client().collection("cases").document(case_id).get().to_dict()["version"]
-        service.execute(case_id, who, command, {"version": version, **body})
-
-    opened("vk-repeat-first", "Фонтан у Театральной площади снова не работает, вода застоялась", now - timedelta(days=1))
-    act("vk-repeat-first", curator, "route", agency_ids=["minstroy"])
-    act("vk-repeat-first", executor, "accept")
-    act("vk-repeat-first", executor, "submit_draft", text="Фонтан будет запущен после ремонта насоса.")
-    act("vk-repeat-first", curator, "approve", rating=4)
-    act("vk-repeat-first", executor, "publish", url="https://vk.com/wall-218000001_900?reply=1")
-    opened("vk-repeat-second", "Опять фонтан на Театральной площади стоит сухой!", now)
+    _open(service, "vk-repeat-first", "Фонтан у Театральной площади снова не работает, вода застоялась",
+          now - timedelta(days=1))
+    _act(service, "vk-repeat-first", curator, "route", agency_ids=["minstroy"])
+    _act(service, "vk-repeat-first", executor, "accept")
+    _act(service, "vk-repeat-first", executor, "submit_draft", text="Фонтан будет запущен после ремонта насоса.")
+    _act(service, "vk-repeat-first", curator, "approve", rating=4)
+    _act(service, "vk-repeat-first", executor, "publish", url="https://vk.com/wall-218000001_900?reply=1")
+    _open(service, "vk-repeat-second", "Опять фонтан на Театральной площади стоит сухой!", now)
     with _signed_in(demo_stack, _staff("curator"), "/web/#case=vk-repeat-second",
                     viewport={"width": 1500, "height": 1000}) as page:
         card = page.locator("#case-card")
@@ -710,9 +688,9 @@ def test_a_repeat_is_linked_by_search_and_reviewed_with_the_earlier_answer(demo_
         expect(earlier).to_contain_text("Фонтан у Театральной площади снова не работает", timeout=15_000)
         expect(earlier).to_contain_text("Ответы тогда")
         expect(earlier.locator("a")).to_have_count(1)  # the answer published then
-        act("vk-repeat-second", curator, "route", agency_ids=["minstroy"])
-        act("vk-repeat-second", executor, "accept")
-        act("vk-repeat-second", executor, "submit_draft", text="Насос заменён, фонтан работает с 1 декабря.",
+        _act(service, "vk-repeat-second", curator, "route", agency_ids=["minstroy"])
+        _act(service, "vk-repeat-second", executor, "accept")
+        _act(service, "vk-repeat-second", executor, "submit_draft", text="Насос заменён, фонтан работает с 1 декабря.",
             measures_taken="Заменён насос, назначен ежедневный осмотр",
             attachments=["https://example.org/fountain.jpg", "https://rutube.ru/video/abc/"])
         expect(card.locator("#card-state")).to_have_text("На согласовании", timeout=15_000)
@@ -733,22 +711,13 @@ def test_two_people_at_once_see_each_others_work_live(demo_stack: Stack, tmp_pat
         pytest.skip("/usr/bin/chromium is missing (scripts/setup.sh installs Debian's chromium as root)")
     from playwright.sync_api import sync_playwright
 
-    now = datetime.now(UTC)
-    doc = {"id": "vk-two-people", "detected_at": now, "received_at": now, "updated_at": now, "raw": {"payload": "{}"},
-           "message": {"network": "vk", "external_id": "two-people", "text": "Светофор на Удмуртской мигает жёлтым"}}
-    service = _service(tmp_path / "calendars")
-    committed = service.open_case(doc, "vk-two-people", now)
-    assert committed is not None
-    service.after_commit(committed)
+    _open(_service(tmp_path / "calendars"), "vk-two-people", "Светофор на Удмуртской мигает жёлтым", datetime.now(UTC))
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             def signed_in(email: str, path: str) -> Any:
                 page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ru-RU").new_page()
-                page.goto(f"{demo_stack.base_url}{path}")
-                page.fill("#email", email)
-                page.fill("#password", demo_staff.DEMO_PASSWORD)
-                page.get_by_role("button", name="Войти").click()
+                _sign_in(page, demo_stack, email, path)
                 return page
 
             curator = signed_in(_staff("curator"), "/web/#case=vk-two-people")
@@ -781,21 +750,12 @@ def test_two_people_at_once_see_each_others_work_live(demo_stack: Stack, tmp_pat
 def test_the_last_agency_drafts_beside_the_earlier_contributions(demo_stack: Stack, tmp_path: Path) -> None:
     """§16: a joint answer of Минстрой then Минтранс; Минтранс's lead writes the joint draft with Минстрой's
     information shown beside the editor."""
-    from cases.model import Actor
-
-    now = datetime.now(UTC)
-    doc = {"id": "vk-joint-demo", "detected_at": now, "received_at": now, "updated_at": now, "raw": {"payload": "{}"},
-           "message": {"network": "vk", "external_id": "joint-demo", "text": "Ремонт моста и объезд: когда?"}}
     service = _service(tmp_path / "calendars")
-    committed = service.open_case(doc, "vk-joint-demo", now)
-    assert committed is not None
-    service.after_commit(committed)
-    steps = [(Actor(uid="demo-curator", role="curator"), "route", {"agency_ids": ["minstroy", "mintrans"]}),
-             (Actor(uid="demo-exec", role="executor", agency_id="minstroy"), "accept", {}),
-             (Actor(uid="demo-exec", role="executor", agency_id="minstroy"), "contribute",
-              {"text": "Ремонт моста завершится 20 декабря."})]
-    for version, (who, command, body) in enumerate(steps, start=1):
-        service.execute("vk-joint-demo", who, command, {"version": version, **body})
+    _open(service, "vk-joint-demo", "Ремонт моста и объезд: когда?", datetime.now(UTC))
+    minstroy = Actor(uid="demo-exec", role="executor", agency_id="minstroy")
+    _act(service, "vk-joint-demo", CURATOR, "route", agency_ids=["minstroy", "mintrans"])
+    _act(service, "vk-joint-demo", minstroy, "accept")
+    _act(service, "vk-joint-demo", minstroy, "contribute", text="Ремонт моста завершится 20 декабря.")
     with _signed_in(demo_stack, _staff("agency_lead", "mintrans"), "/web/#case=vk-joint-demo") as page:
         card = page.locator("#case-card")
         card.locator("button[data-command=accept]").click(timeout=30_000)
