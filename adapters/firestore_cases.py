@@ -17,7 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 from google.api_core import exceptions as gexc
 
-from cases.documents import EVENTS, all_scheduled, command_write, created_document, event_doc, event_id
+from cases.documents import (
+    EVENTS,
+    NUMBER_CHUNK,
+    NUMBERS,
+    all_scheduled,
+    case_number,
+    command_write,
+    created_document,
+    event_doc,
+    event_id,
+    number_year,
+    numbered_fields,
+)
 from cases.errors import NotFound
 from cases.events import CaseEvent
 from cases.model import Case
@@ -29,6 +41,7 @@ if TYPE_CHECKING:
 
 CASES = "cases"
 ATTEMPTS = 8  # a case written by someone else meanwhile: read again and decide again
+NUMBER_ATTEMPTS = 8  # commits per numbering run (numbered chunks and refused ones together)
 
 
 def firestore_errors() -> Any:
@@ -70,6 +83,45 @@ class FirestoreCases(CaseRepository):
             mine = (document.get("raw") or {}).get("write_id")
             there = self._ref(case.id).get(**self._rpc())
             return bool(mine) and there.exists and ((there.to_dict() or {}).get("raw") or {}).get("write_id") == mine
+
+    def give_numbers(self, limit: int) -> int:
+        """Up to `limit` unnumbered cases, the earliest detected first, get the next numbers of their year: the
+        cases and the year's counter in one commit, each on the condition that nobody wrote it meanwhile.
+        A commit refused (another numbering run, or a command on one of the cases) reads again, a few times;
+        what is left is the next call's."""
+        from google.cloud.firestore import DELETE_FIELD
+
+        db, given = self._client(), 0
+        for _ in range(NUMBER_ATTEMPTS):
+            query = self._where("unnumbered", "==", True).order_by("detected_at").limit(min(NUMBER_CHUNK, limit - given))
+            with firestore_errors():
+                snaps = list(query.stream(timeout=self._timeout_s))
+            if not snaps:
+                return given
+            year = number_year(snaps[0].get("detected_at"))
+            chunk = [snap for snap in snaps if number_year(snap.get("detected_at")) == year]
+            counter = db.collection(NUMBERS).document(year)
+            with firestore_errors():
+                seen = counter.get(**self._rpc())
+            last = int((seen.to_dict() or {}).get("last", 0))
+            batch = db.batch()
+            for offset, snap in enumerate(chunk, 1):
+                fields = numbered_fields(snap.to_dict() or {}, case_number(year, last + offset))
+                batch.update(snap.reference, {**fields, "unnumbered": DELETE_FIELD},
+                             option=db.write_option(last_update_time=snap.update_time))
+            if seen.exists:
+                batch.update(counter, {"last": last + len(chunk)}, option=db.write_option(last_update_time=seen.update_time))
+            else:
+                batch.create(counter, {"last": last + len(chunk)})
+            with firestore_errors():
+                try:
+                    batch.commit(**self._rpc())
+                except (gexc.FailedPrecondition, gexc.AlreadyExists):
+                    continue
+            given += len(chunk)
+            if given >= limit:
+                break
+        return given
 
     def execute(self, case_id: str, seen_version: int | None, apply: Apply,
                 authorize: Authorize | None = None) -> Committed:

@@ -89,7 +89,7 @@ def _new_draft(
 def _check_turn(case: Case, intermediate: bool) -> None:
     """The last agency of a joint answer drafts it (§16); one intermediate answer per case (§15), unless the
     curator asked for another."""
-    if case.joint and case.agency_id != case.route_order[-1]:
+    if case.joint and case.still_to_contribute(without=case.agency_id):
         raise Invalid(
             "Общий проект ответа готовит последний орган в очерёдности; направьте информацию для общего ответа.",
             code="contribution_expected",

@@ -50,6 +50,11 @@ class ReRoute(Body):
     reason: str = Field(default="", max_length=5000)
 
 
+class PassOn(Body):
+    agency_id: str | None = Field(default=None, max_length=100,
+                                  description="the agency to pass the joint answer to (default: the next in the order)")
+
+
 class Reason(Body):
     reason: str = Field(default="", max_length=5000)
 
@@ -120,6 +125,7 @@ COMMANDS: dict[str, Command] = {
     "assign_executor": Command(AssignExecutor, lambda k, a, b, now, p: c.assign_executor(
         k, a, b.executor_uid, now, b.executor_name)),
     "contribute": Command(Text, lambda k, a, b, now, p: c.contribute(k, a, b.text, now, p)),
+    "pass_on": Command(PassOn, lambda k, a, b, now, p: c.pass_on(k, a, b.agency_id, now, p)),
     "submit_draft": Command(SubmitDraft, lambda k, a, b, now, p: c.submit_draft(
         k, a, b.text, b.attachments, b.intermediate, b.measures_taken, now, p)),
     "approve": Command(Approve, lambda k, a, b, now, p: c.approve(k, a, b.rating, now, p)),

@@ -5,7 +5,7 @@ fields, each pending deadline's wake-up task names (fixed by its due moment), ``
 sweep queries), ``provisional_years`` (what the calendar's upkeep queries), ``overdue_since`` (the
 earliest due of a deadline missed and still owed: the "overdue" work queue), ``unscheduled`` when a
 deadline started or moved (until its tasks are confirmed), ``search_words`` (the words a curator finds the
-case by: its number, the message's text, author and link, each word cut to ``STEM`` letters so that
+case by: its id and short number, the message's text, author and link, each word cut to ``STEM`` letters so that
 Russian endings do not matter). Fields set to None are removed from the
 document (``REMOVED_WHEN_NONE``): absent, not null, where queries look.
 """
@@ -16,18 +16,32 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cases.events import CaseEvent
 from cases.model import Case, provisional_years
 from cases.routing import detect
 from cases.schedule import DuePlanner
 from cases.wakeups import wakeup_task_name, wakeups
+from vocabulary import ZONE
 
 EVENTS = "events"
 STEM = 5  # letters kept of each word: «фонтан», «фонтана», «фонтаном» are all «фонта»
 MAX_WORDS = 300
 WORD = re.compile(r"[0-9a-zа-я]{2,}")
-REMOVED_WHEN_NONE = ("next_due", "provisional_years", "deadlines_error", "overdue_since")
+REMOVED_WHEN_NONE = ("next_due", "provisional_years", "deadlines_error", "overdue_since", "number")
+NUMBERS = "case_numbers"  # one counter document per year, {"last": n}: the short numbers given so far
+NUMBER_CHUNK = 20  # cases numbered in one commit
+
+
+def number_year(detected_at: datetime) -> str:
+    """The counter a new case's short number comes from: its year of detection, Izhevsk time."""
+    return str(detected_at.astimezone(ZoneInfo(ZONE)).year)
+
+
+def case_number(year: str, sequence: int) -> str:
+    """The short human number: "2026-01234" (five digits at least: a region sees tens of thousands a year)."""
+    return f"{year}-{sequence:05d}"
 
 
 def event_id(version: int) -> str:
@@ -58,7 +72,7 @@ def case_fields(case: Case, events: list[CaseEvent]) -> dict[str, Any]:
     doc["deadlines"] = deadlines
     doc["next_due"] = owed[0].at if owed else None
     doc["provisional_years"] = provisional_years(case) or None
-    doc["search_words"] = search_words(case.id, case.message)
+    doc["search_words"] = search_words(case.id, case.message, case.number)
     owed_late = [d.due for d in case.deadlines.values() if d.state.value == "missed" and d.met_at is None]
     doc["overdue_since"] = min(owed_late) if owed_late else None
     doc["state"] = case.state.value
@@ -68,14 +82,17 @@ def case_fields(case: Case, events: list[CaseEvent]) -> dict[str, Any]:
     return doc
 
 
-def search_words(case_id: str, message: Mapping[str, Any]) -> list[str]:
-    """The case's search words: its id, and the words (letters and digits, 2 or more) of the message's text,
-    author's name and link, lower-cased, ``ё`` as ``е``, each cut to ``STEM`` letters; sorted, unique."""
+def search_words(case_id: str, message: Mapping[str, Any], number: str | None = None) -> list[str]:
+    """The case's search words: its id and short number whole (and the number's sequence without its
+    leading zeros: "2026-01234" is found by "1234" too), and the words (letters and digits, 2 or more) of
+    the message's text, author's name and link, lower-cased, ``ё`` as ``е``, each cut to ``STEM`` letters;
+    sorted, unique."""
     author = message.get("author") or {}
-    source = " ".join(str(part or "") for part in (case_id, message.get("text"), author.get("name"), message.get("url"),
+    source = " ".join(str(part or "") for part in (case_id, number, message.get("text"), author.get("name"), message.get("url"),
                                                    message.get("external_id")))
-    words = {w[:STEM] for w in WORD.findall(source.lower().replace("ё", "е"))}
-    return sorted(words | {case_id.lower()})[:MAX_WORDS]
+    keys = {case_id.lower()} | ({number, number.rpartition("-")[2].lstrip("0") or "0"} if number else set())
+    words = {w[:STEM] for w in WORD.findall(source.lower().replace("ё", "е"))} - keys
+    return sorted(keys | set(sorted(words)[:MAX_WORDS - len(keys)]))
 
 
 def stored(fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -97,11 +114,17 @@ def event_doc(event: CaseEvent, agency_ids: list[str]) -> dict[str, Any]:
 
 def created_document(document: Mapping[str, Any], case: Case, events: list[CaseEvent]) -> dict[str, Any]:
     """A new case's document: `document` (the message, the source, the raw payload...) with the workflow's
-    fields; the case's message is the document's."""
+    fields, marked ``unnumbered`` until its short number is given (``give_numbers``); the case's message is
+    the document's."""
     if not case.message and document.get("message"):
         case = case.model_copy(update={"message": dict(document["message"])})
     updates, _ = stored(case_fields(case, events))
-    return {**document, **updates}
+    return {**document, **updates, "unnumbered": True}
+
+
+def numbered_fields(doc: Mapping[str, Any], number: str) -> dict[str, Any]:
+    """What giving a stored case its short number writes (besides removing ``unnumbered``)."""
+    return {"number": number, "search_words": search_words(str(doc["id"]), doc.get("message") or {}, number)}
 
 
 def command_write(doc: Mapping[str, Any], seen_version: int | None, apply: Any, authorize: Any = None) -> tuple[

@@ -78,9 +78,16 @@ class ExecutorAssigned(CaseEvent):
 
 
 class ContributionMade(CaseEvent):
-    """§16. payload: agency_id, text, next_agency_id"""
+    """§16: an agency's part, sent to the curator. payload: agency_id, text, next_agency_id (the next in the
+    order, whom the curator is expected to pass it to)"""
 
     type: Literal["ContributionMade"] = "ContributionMade"
+
+
+class PassedOn(CaseEvent):
+    """§16: the curator passes a joint answer on to its next agency. payload: agency_id, route_order"""
+
+    type: Literal["PassedOn"] = "PassedOn"
 
 
 class DraftSubmitted(CaseEvent):
@@ -218,7 +225,7 @@ class Reopened(CaseEvent):
 EVENT_TYPES: dict[str, type[CaseEvent]] = {
     cls.__name__: cls
     for cls in (
-        CaseDetected, Routed, ReturnedNotCompetent, Accepted, ExecutorAssigned, ContributionMade,
+        CaseDetected, Routed, ReturnedNotCompetent, Accepted, ExecutorAssigned, ContributionMade, PassedOn,
         DraftSubmitted, Approved, ReturnedForRework, Published, Closed, RepeatLinked, ExclusionFlagged,
         ExclusionDismissed, ExclusionConfirmed, ExclusionReversed, MarkedSignificant, DeadlinesRecomputed,
         DeadlineWarned, DeadlineMissed, MessageEdited, MessageDeletedAtSource, Dismissed, Reopened,

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from cases.documents import all_scheduled, command_write, created_document, event_doc, event_id
+from cases.documents import (
+    all_scheduled,
+    case_number,
+    command_write,
+    created_document,
+    event_doc,
+    event_id,
+    number_year,
+    numbered_fields,
+)
 from cases.errors import NotFound
 from cases.events import CaseEvent
 from cases.model import Case
@@ -33,6 +42,7 @@ class InMemoryCases(CaseRepository):
         self.side: dict[str, dict[str, dict[str, Any]]] = {}  # collection -> id -> document
         self.available = True
         self.writes = 0  # commits, for tests that count them
+        self.numbers: dict[str, int] = {}  # year -> the last short number given
         self._lock = threading.RLock()
 
     def _check(self) -> None:
@@ -55,6 +65,18 @@ class InMemoryCases(CaseRepository):
                 self.side.setdefault(side.collection, {})[side.id] = copy.deepcopy(side.doc)
             self.writes += 1
             return True
+
+    def give_numbers(self, limit: int) -> int:
+        with self._lock:
+            self._check()
+            waiting = sorted((d["detected_at"], i) for i, d in self.docs.items() if d.get("unnumbered"))[:limit]
+            for detected_at, case_id in waiting:
+                year = number_year(detected_at)
+                self.numbers[year] = self.numbers.get(year, 0) + 1
+                doc = self.docs[case_id]
+                doc.update(numbered_fields(doc, case_number(year, self.numbers[year])))
+                del doc["unnumbered"]
+            return len(waiting)
 
     def execute(self, case_id: str, seen_version: int | None, apply: Apply,
                 authorize: Authorize | None = None) -> Committed:

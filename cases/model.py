@@ -168,10 +168,13 @@ class Case(_Frozen):
     model_config = ConfigDict(frozen=True, extra="allow")
 
     id: str = Field(min_length=1)
+    # The short number people say and search by, e.g. "2026-01234" (the year of detection, Izhevsk time,
+    # and the case's place in it): given by the store when it creates the case.
+    number: str | None = None
     state: CaseState = CaseState.detected
     version: int = Field(default=1, ge=1)
     detected_at: AwareDatetime
-    agency_ids: list[str] = Field(default_factory=list)  # who may see it; routing only adds
+    agency_ids: list[str] = Field(default_factory=list)  # the agencies that may see it
     route_order: list[str] = Field(default_factory=list)  # the agencies of the current routing, in order
     agency_id: str | None = None  # the agency whose turn it is
     executor_uid: str | None = None
@@ -205,6 +208,11 @@ class Case(_Frozen):
     @property
     def joint(self) -> bool:
         return len(self.route_order) > 1
+
+    def still_to_contribute(self, *, without: str | None = None) -> list[str]:
+        """§16: the agencies of a joint answer that have not given their part yet, in the order (``without``
+        one of them); the last of them composes the joint draft and gives none."""
+        return [a for a in self.route_order if a not in self.contributions and a != without]
 
     @property
     def last_draft(self) -> Draft | None:

@@ -87,6 +87,12 @@ class CaseRepository(ABC):
         Domain errors and ``Unchanged`` from `apply` write nothing; ``NotFound`` for no such case."""
 
     @abstractmethod
+    def give_numbers(self, limit: int) -> int:
+        """Give up to `limit` cases created ``unnumbered`` their short numbers ("2026-01234"), the earliest
+        detected first, each the next of its year (never twice, never skipped): how many were numbered.
+        Off the intake's path: the outbox's task after each write and the sweep call it."""
+
+    @abstractmethod
     def confirm_scheduled(self, case_id: str, created: Iterable[str]) -> bool:
         """The Cloud Tasks named in `created` exist: clear ``unscheduled`` if every pending wake-up of the
         case has its task now (a wake-up's task name is fixed by the write that made it). True if so."""

@@ -11,6 +11,7 @@ from cases.events import (
     CaseDetected,
     ContributionMade,
     ExecutorAssigned,
+    PassedOn,
     ReRouted,
     ReturnedNotCompetent,
     Routed,
@@ -246,36 +247,64 @@ def assign_executor(case: Case, actor: Actor, executor_uid: str, now: datetime, 
 
 
 def contribute(case: Case, actor: Actor, text: str, now: datetime, planner: DuePlanner) -> Result:
-    """§16: an agency of a joint answer gives its part; the next agency in the order receives the case.
+    """§16: an agency of a joint answer sends its part to the curator, who passes the case on (``pass_on``).
 
     The last agency gives no contribution: it composes the joint draft with ``submit_draft``."""
     check("contribute", case, actor)
     agency_id = case.agency_id or ""
     if not case.joint:
         raise Invalid("Обращение направлено одному органу: подготовьте проект ответа.", code="not_joint")
-    position = case.route_order.index(agency_id)
-    if position == len(case.route_order) - 1:
+    if not case.still_to_contribute(without=agency_id):
         raise Invalid(
             "Ваш орган последний в очерёдности: подготовьте общий проект ответа с учётом информации "
             "других органов и направьте его на согласование.",
             code="last_agency_drafts",
         )
     body = required_text(text, "text_required", "Введите информацию для общего ответа.")
-    following = case.route_order[position + 1]
     ledger = Ledger(case.deadlines, planner)
     ledger.meet(joint_key(agency_id), aware(now))
-    _receive(ledger, following, joint=True, now=now)
     part = Contribution(agency_id=agency_id, text=body, by=actor.uid, at=now)
     return commit(
         case,
         actor,
         ContributionMade,
         now,
-        to_state=CaseState.assigned,
-        payload={"agency_id": agency_id, "text": body, "next_agency_id": following},
+        to_state=CaseState.contributed,
+        payload={"agency_id": agency_id, "text": body,
+                 "next_agency_id": case.still_to_contribute(without=agency_id)[0]},
         ledger=ledger,
         contributions={**case.contributions, agency_id: part},
-        agency_id=following,
+        agency_id=None,
         executor_uid=None,
         executor_name=None,
     )
+
+
+def pass_on(case: Case, actor: Actor, agency_id: str | None, now: datetime, planner: DuePlanner) -> Result:
+    """§16: the curator, having seen the contributions so far, passes the case on: to ``agency_id`` (one
+    of the agencies that have not contributed yet), by default to the next in the order. The chosen agency
+    moves up to be next; it has 3 hours from now (its receipt) for its part, or, if it is the last, to
+    compose the joint draft."""
+    check("pass_on", case, actor)
+    remaining = case.still_to_contribute()
+    following = (agency_id or "").strip() or remaining[0]
+    if following not in remaining:
+        names = ", ".join(remaining)
+        raise Invalid(f"Передать можно только органу, который ещё не направил информацию: {names}.",
+                      code="agency_not_pending")
+    order = [a for a in case.route_order if a not in remaining] + [following] + [
+        a for a in remaining if a != following]
+    ledger = Ledger(case.deadlines, planner)
+    _receive(ledger, following, joint=True, now=aware(now))
+    return commit(
+        case,
+        actor,
+        PassedOn,
+        now,
+        to_state=CaseState.assigned,
+        payload={"agency_id": following, "route_order": order},
+        ledger=ledger,
+        route_order=order,
+        agency_id=following,
+    )
+

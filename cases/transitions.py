@@ -16,9 +16,9 @@ from vocabulary import AGENCY_ROLES, STATE_LABELS
 S = CaseState
 
 # The states in which a case still needs work; exclusion (§19) may interrupt any of them.
-OPEN = (S.detected, S.assigned, S.in_progress, S.in_review, S.rework, S.approved)
+OPEN = (S.detected, S.assigned, S.in_progress, S.contributed, S.in_review, S.rework, S.approved)
 # With an agency, before its answer is published: the curator may still change who answers.
-WORKING = (S.assigned, S.in_progress, S.in_review, S.rework, S.approved)
+WORKING = (S.assigned, S.in_progress, S.contributed, S.in_review, S.rework, S.approved)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ TRANSITIONS: dict[str, Rule] = {
     "return_not_competent": _rule(
         "вернуть как не относящееся к компетенции", _AG, [S.assigned, S.in_progress], [S.detected]
     ),
-    "contribute": _rule("направить информацию для общего ответа", _AG, [S.in_progress], [S.assigned]),
+    "contribute": _rule("направить информацию для общего ответа", _AG, [S.in_progress], [S.contributed]),
+    "pass_on": _rule("передать следующему органу", _CUR, [S.contributed], [S.assigned]),
     "submit_draft": _rule(
         "направить проект ответа на согласование", _AG, [S.in_progress, S.rework], [S.in_review]
     ),

@@ -6,6 +6,7 @@
 2. Cases marked ``unscheduled``: their tasks are created (Cloud Tasks was down, or a crash came between a
    write and its tasks).
 3. Cases with undispatched events: the outbox dispatches them (its task was lost).
+4. Cases still without a short number (``give_numbers``; the outbox's task usually gives it first).
 
 Each reads only what needs work, through an index, never a scan of the cases.
 """
@@ -48,6 +49,7 @@ def sweep(repo: CaseRepository, staff: StaffDirectory, queue: TaskQueue, now: da
     if dispatch is not None:
         for case_id in repo.with_undispatched_events(limit):
             counts["events_dispatched"] += dispatch(case_id)
+    counts["numbered"] += repo.give_numbers(limit)
     log.info("sweep at %s: %s", now.isoformat(), dict(counts))
     return {k: v for k, v in counts.items() if v}
 

@@ -66,7 +66,7 @@ def deliver_event(event: Mapping[str, Any], inbox: inapp.Inbox, staff: StaffDire
     found = notices(event, case, staff, agencies, zone, facts(case) if facts else None)
     for notice in found:
         for uid in notice.recipients:
-            _in_app(inbox, event, notice, uid, zone)
+            _in_app(inbox, event, case, notice, uid, zone)
             person = staff.person(uid)
             if mailer is not None and person is not None:
                 _mail(mailer, event, case, notice, person)
@@ -77,11 +77,12 @@ def _event_key(event: Mapping[str, Any]) -> str:
     return f"{event['case_id']}/{event['version']}"
 
 
-def _in_app(inbox: inapp.Inbox, event: Mapping[str, Any], notice: Notice, uid: str, zone: str) -> None:
+def _in_app(inbox: inapp.Inbox, event: Mapping[str, Any], case: Mapping[str, Any], notice: Notice, uid: str,
+            zone: str) -> None:
     p = event.get("payload") or {}
     if notice.kind in ("deadline_warning", "deadline_missed"):  # the ids and fields the client knows
         deadline = inapp.DeadlineNotice(notice.kind, str(event["case_id"]), p["key"], p["stage"], p["due"],  # type: ignore[arg-type]
-                                        p.get("agency_id"))
+                                        p.get("agency_id"), case.get("number"))
         inbox.put(inapp.notification_id(deadline, uid), inapp.document(deadline, uid, event["at"], zone))
         return
     doc_id = "n-" + hashlib.sha256(f"{_event_key(event)}|{notice.kind}|{uid}".encode()).hexdigest()[:32]

@@ -41,6 +41,7 @@ class DeadlineNotice:
     stage: str
     due: datetime
     agency_id: str | None = None
+    number: str | None = None  # the case's short number, as people read it (its id when it has none)
 
 
 def notification_id(notice: DeadlineNotice, recipient_uid: str) -> str:
@@ -59,8 +60,8 @@ def text(notice: DeadlineNotice, zone: str = DEFAULT_ZONE) -> str:
     when = local_time(notice.due, zone)
     date, _, clock = when.partition(" ")
     if notice.kind == "deadline_missed":
-        return f"Просрочен срок «{title}» по обращению №{notice.case_id} (срок истёк {date} в {clock})."
-    return f"Истекает срок «{title}» по обращению №{notice.case_id}: выполнить до {date} {clock}."
+        return f"Просрочен срок «{title}» по обращению №{notice.number or notice.case_id} (срок истёк {date} в {clock})."
+    return f"Истекает срок «{title}» по обращению №{notice.number or notice.case_id}: выполнить до {date} {clock}."
 
 
 def document(notice: DeadlineNotice, recipient_uid: str, created_at: datetime,

@@ -3,7 +3,8 @@
 | event                  | told                                              | urgent            |
 | ---------------------- | ------------------------------------------------- | ----------------- |
 | Routed                 | the receiving agency's leads and executors        | no                |
-| ContributionMade (§16) | the curators; the next agency's leads, executors  | no                |
+| ContributionMade (§16) | the curators (who pass the case on)               | no                |
+| PassedOn (§16)         | the next agency's leads and executors             | no                |
 | ExecutorAssigned       | the executor                                      | no                |
 | ReturnedNotCompetent   | the curators                                      | no                |
 | ReRouted               | the new first agency's staff; the agencies left out | no              |
@@ -83,7 +84,8 @@ class _Context:
 
     @property
     def number(self) -> str:
-        return str(self.event.get("case_id"))
+        """The case's short number ("2026-01234"); its id for a case stored before numbers were given."""
+        return str(self.case.get("number") or self.event.get("case_id"))
 
     def agency(self, agency_id: str | None) -> str:
         return self.agencies().get(agency_id or "", agency_id or "—")
@@ -113,8 +115,13 @@ def _contribution(c: _Context) -> list[Notice]:
     agency, following = c.payload.get("agency_id"), c.payload.get("next_agency_id")
     return [Notice("contribution", tuple(c.staff.curators()),
                    f"Информация для общего ответа по обращению №{c.number} от {c.agency(agency)}",
-                   details=(str(c.payload.get("text") or ""),)),
-            Notice("routed", tuple(c.agency_staff(following)),
+                   details=(str(c.payload.get("text") or ""),
+                            f"Передайте обращение следующему органу: {c.agency(following)} (п. 16)."))]
+
+
+def _passed_on(c: _Context) -> list[Notice]:
+    following = c.payload.get("agency_id")
+    return [Notice("routed", tuple(c.agency_staff(following)),
                    f"Обращение №{c.number} передано в {c.agency(following)} для общего ответа (п. 16)",
                    details=(f"Ваша информация или общий проект ответа — до "
                             f"{c.due(f'joint_contribution:{following}')}.",))]
@@ -174,7 +181,8 @@ def _approved(c: _Context) -> list[Notice]:
 def _deadline(c: _Context, missed: bool) -> list[Notice]:
     p = c.payload
     kind: NotificationKind = "deadline_missed" if missed else "deadline_warning"
-    notice = DeadlineNotice(kind, c.number, p["key"], p["stage"], p["due"], p.get("agency_id"))
+    notice = DeadlineNotice(kind, str(c.event.get("case_id")), p["key"], p["stage"], p["due"], p.get("agency_id"),
+                            c.number)
     who = p.get("notified_uids") if missed else p.get("responsible_uids")
     return [Notice(kind, tuple(who or ()), text(notice, c.zone), urgent=missed and p["stage"] in SHORT_STAGES)]
 
@@ -199,6 +207,7 @@ def _significant(c: _Context) -> list[Notice]:
 RULES: dict[str, Callable[[_Context], list[Notice]]] = {
     "Routed": _routed,
     "ContributionMade": _contribution,
+    "PassedOn": _passed_on,
     "ExecutorAssigned": _assigned,
     "ReturnedNotCompetent": _returned_not_competent,
     "ReRouted": _rerouted,

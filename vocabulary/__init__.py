@@ -29,6 +29,7 @@ class CaseState(StrEnum):
     detected = "detected"
     assigned = "assigned"
     in_progress = "in_progress"
+    contributed = "contributed"  # §16: an agency's part of a joint answer is with the curator, to pass on
     in_review = "in_review"
     rework = "rework"
     approved = "approved"
@@ -83,6 +84,7 @@ STATE_LABELS: dict[CaseState, str] = {
     CaseState.detected: "Выявлено",
     CaseState.assigned: "Назначено",
     CaseState.in_progress: "В работе",
+    CaseState.contributed: "Информация у куратора (п. 16)",
     CaseState.in_review: "На согласовании",
     CaseState.rework: "На доработке",
     CaseState.approved: "Согласовано",
@@ -153,6 +155,7 @@ EVENT_LABELS: dict[str, str] = {
     "Accepted": "Принято в работу",
     "ExecutorAssigned": "Назначен исполнитель",
     "ContributionMade": "Направлена информация для общего ответа",
+    "PassedOn": "Передано следующему органу для общего ответа",
     "DraftSubmitted": "Проект ответа направлен на согласование",
     "Approved": "Проект ответа согласован",
     "ReturnedForRework": "Возвращено на доработку",

@@ -217,15 +217,22 @@ def test_clause_16_joint_answer_three_agencies_in_order(world: World) -> None:
     assert case["deadlines"]["joint_contribution:mintrans"]["due"] == samara(2026, 12, 10, 14, 30)  # 3 h, lunch
     assert_scheduled(world, CASE, "joint_contribution:mintrans")
     assert world.post("executor_minstroy", CASE, "accept").status_code == 403  # not its turn yet
-    steps = [("mintrans", (2026, 12, 10, 11, 0)), ("minstroy", (2026, 12, 10, 12, 0))]
-    for agency, moment in steps:
+    # Each agency's part goes to the curator, who passes the case on: the next agency's 3 hours run from then.
+    steps = [("mintrans", (2026, 12, 10, 11, 0), (2026, 12, 10, 11, 0)),
+             ("minstroy", (2026, 12, 10, 12, 0), (2026, 12, 10, 12, 30))]
+    for agency, contributed, passed in steps:
         world.ok(f"executor_{agency}", CASE, "accept")
-        at(world, *moment)
+        at(world, *contributed)
         world.ok(f"executor_{agency}", CASE, "contribute", text=f"Информация от {agency}.")
+        case = world.case(CASE)
+        assert (case["state"], case["agency_id"]) == ("contributed", None)
+        assert world.post(f"executor_{agency}", CASE, "pass_on").status_code == 403
+        at(world, *passed)
+        world.ok("curator", CASE, "pass_on")
     case = world.case(CASE)
     assert case["deadlines"]["joint_contribution:mintrans"]["state"] == "met"
     assert case["deadlines"]["joint_contribution:minstroy"]["due"] == samara(2026, 12, 10, 15, 0)
-    assert case["deadlines"]["joint_contribution:minzdrav"]["due"] == samara(2026, 12, 10, 16, 0)
+    assert case["deadlines"]["joint_contribution:minzdrav"]["due"] == samara(2026, 12, 10, 16, 30)
     assert case["agency_id"] == "minzdrav" and set(case["contributions"]) == {"mintrans", "minstroy"}
     assert_scheduled(world, CASE, "joint_contribution:minzdrav")
     world.ok("executor_minzdrav", CASE, "accept")

@@ -33,7 +33,7 @@ def test_a_routed_case_reaches_the_agency_by_mail_once(world: World, maildir: Pa
     assert again.get_json()["outcome"] == "not_pending"
     [letter] = letters(maildir)
     assert letter["To"] == "lead_minstroy@test.otklik"
-    assert subject(letter) == f"Обращение №{CASE} направлено в minstroy"
+    assert subject(letter) == f"Обращение №{world.case(CASE)['number']} направлено в minstroy"
     plain = letter.get_payload()[0].get_payload(decode=True).decode()
     assert f"https://otklik.example/web/#case={CASE}" in plain and "Когда отремонтируют дорогу?" in plain
     stored = world.db.collection("mail").document(lead_mail_id).get().to_dict()["delivery"]

@@ -37,7 +37,9 @@ def test_a_significant_message_reaches_the_head_at_once_with_the_similar_ones(wo
     supervisor = world.people.uids["supervisor"]
     [told] = notifications(world, "significant")
     assert told["recipient_uid"] == supervisor  # the curator who marked it is not told; no other curator
-    assert told["text"] == "Социально значимое сообщение (п. 22): обращение №vk-1_4"
+    number = world.case("vk-1_4")["number"]
+    assert number == "2026-00005"  # the fifth message detected here this year, numbered by the outbox
+    assert told["text"] == f"Социально значимое сообщение (п. 22): обращение №{number}"
     [(mail_id, mail)] = mails(world, "significant").items()
     assert mail["urgent"] is True and mail["send_at"] == NOW and mail["to"] == ["supervisor@test.otklik"]
     text = mail["message"]["text"]
@@ -51,7 +53,7 @@ def test_a_significant_message_reaches_the_head_at_once_with_the_similar_ones(wo
 
     assert world.client.post("/tasks/mail", json={"mail_id": mail_id}, headers=SECRET).get_json()["outcome"] == "sent"
     [letter] = letters(maildir)
-    assert subject(letter) == "Социально значимое сообщение (п. 22): обращение №vk-1_4"
+    assert subject(letter) == f"Социально значимое сообщение (п. 22): обращение №{number}"
 
     # The admin names the Head's recipients: from now on they are told instead of the supervisors.
     world.db.collection("settings").document("oversight").set({"head_uids": [world.people.uids["admin"]]})

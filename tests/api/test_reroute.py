@@ -32,8 +32,9 @@ def test_a_rerouted_agency_loses_the_case(world: World) -> None:
         note = snap.to_dict()
         if note.get("case_id") == CASE:
             told.setdefault(note["recipient_uid"], []).append(note["text"])
-    assert f"Обращение №{CASE} больше не находится в работе minstroy" in told[world.people.uids["lead_minstroy"]]
-    assert f"Обращение №{CASE} направлено в mintrans" in told[world.people.uids["lead_mintrans"]]
+    number = world.case(CASE)["number"]  # the short number, given by the outbox
+    assert f"Обращение №{number} больше не находится в работе minstroy" in told[world.people.uids["lead_minstroy"]]
+    assert f"Обращение №{number} направлено в mintrans" in told[world.people.uids["lead_mintrans"]]
 
 
 def test_withdraw_and_a_return_after_accepting(world: World) -> None:

@@ -182,3 +182,7 @@ def test_a_case_is_found_by_its_number_and_its_words_whatever_their_endings() ->
     assert "на" in words and "не" in words and len(words) == len(set(words))  # short words kept whole
     assert search_words("vk-1", {"text": "фонтаном"}) == ["vk", "vk-1", "фонта"]
     assert case_fields(Story().case, [])["search_words"] == ["vk", "vk-1"]
+    numbered = Story().case.model_copy(update={"number": "2026-01230"})
+    assert case_fields(numbered, [])["search_words"] == ["01230", "1230", "2026", "2026-01230", "vk", "vk-1"]
+    many = search_words("vk-1", {"text": " ".join(f"{n:03d}слово" for n in range(400))}, "2026-00007")
+    assert len(many) == 300 and {"vk-1", "2026-00007", "7"} <= set(many), "the id and number are never cut"

@@ -20,6 +20,7 @@ ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "return_not_competent": (("не наше",), {}),
     "accept": ((), {}),
     "contribute": (("часть",), {}),
+    "pass_on": ((None,), {}),
     "submit_draft": ((), draft_args()),
     "approve": ((5,), {}),
     "return_for_rework": (("доработать",), {}),

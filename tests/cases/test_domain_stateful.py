@@ -31,6 +31,7 @@ def arguments(command: str, variant: int) -> tuple[tuple[Any, ...], dict[str, An
         "route": (ORDERS[variant % len(ORDERS)] if ok else [],),
         "return_not_competent": (text,),
         "contribute": (text,),
+        "pass_on": (None if ok else "Z",),
         "approve": (variant if ok else 7,),
         "return_for_rework": (text,),
         "publish": ("https://vk.com/wall-1_2" if ok else "http://vk.com",),
@@ -109,8 +110,10 @@ class CaseMachine(RuleBasedStateMachine):
             assert case.dismissal is not None and case.dismissal.reopened_at is None and case.agency_id is None
         if case.state in WORKING:
             assert case.agency_id in case.route_order and case.agency_id in case.agency_ids
-        if case.state is CaseState.detected:
+        if case.state in (CaseState.detected, CaseState.contributed):
             assert case.agency_id is None
+        if case.state is CaseState.contributed:
+            assert case.joint and case.still_to_contribute()
         if case.state in (CaseState.in_review, CaseState.approved):
             assert case.drafts and case.drafts[-1].status in ("submitted", "approved")
         if case.state is CaseState.excluded:

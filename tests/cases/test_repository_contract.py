@@ -71,6 +71,40 @@ def test_a_side_document_makes_the_create_all_or_nothing(repo: CaseRepository) -
     assert not repo.exists("vk-3")
 
 
+def test_new_cases_get_the_next_short_numbers_of_their_year_in_order_of_detection(repo: CaseRepository) -> None:
+    from zoneinfo import ZoneInfo
+
+    year = T0.astimezone(ZoneInfo("Europe/Samara")).year
+    for index in range(25):  # created out of order: numbered by detection
+        new(repo, f"vk-{index}", at=T0 + timedelta(minutes=(index * 7) % 25))
+    assert repo.get("vk-3").get("number") is None and repo.get("vk-3")["unnumbered"] is True
+    run(repo, "vk-3", route, CURATOR, ["A"])  # a command on an unnumbered case keeps it unnumbered
+    assert repo.give_numbers(500) == 25 and repo.give_numbers(500) == 0
+    by_detection = sorted(range(25), key=lambda i: (i * 7) % 25)
+    assert [repo.get(f"vk-{i}")["number"] for i in by_detection] == [f"{year}-{n:05d}" for n in range(1, 26)]
+    assert "unnumbered" not in repo.get("vk-3") and {"1", f"{year}-00001"} <= set(repo.get("vk-0")["search_words"])
+    run(repo, "vk-0", route, CURATOR, ["A"])
+    assert repo.get("vk-0")["number"] == f"{year}-00001", "a command keeps the number"
+
+    new(repo, "vk-dup", raw={"write_id": "w-a"})
+    case, events = detect("vk-dup", T0, PLANNER)
+    assert repo.create({"id": "vk-dup", "raw": {"write_id": "w-other"}}, case, events) is False  # a duplicate
+    for index in range(12):
+        new(repo, f"vk-t{index}")
+    outcomes: list[int] = []
+    threads = [threading.Thread(target=lambda: outcomes.append(repo.give_numbers(5))) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    repo.give_numbers(500)  # what concurrent runs left
+    numbers = sorted(repo.get(i)["number"] for i in ["vk-dup", *(f"vk-t{n}" for n in range(12))])
+    assert numbers == [f"{year}-{n:05d}" for n in range(26, 39)], "none given twice, none skipped"
+    new(repo, "vk-next-year", at=datetime(year + 1, 1, 1, 0, 30, tzinfo=ZoneInfo("Europe/Samara")))
+    repo.give_numbers(500)
+    assert repo.get("vk-next-year")["number"] == f"{year + 1}-00001"  # each year counts from 1, Izhevsk time
+
+
 def test_a_command_writes_the_case_and_its_event_together(repo: CaseRepository) -> None:
     case_id = new(repo)
     committed = run(repo, case_id, route, CURATOR, ["A"], seen=1)

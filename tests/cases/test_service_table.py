@@ -20,7 +20,7 @@ from workflow.service import CaseService
 
 BODIES: dict[str, dict[str, Any]] = {
     "route": {"agency_ids": ["A"]}, "return_not_competent": {"reason": "не наше"}, "accept": {},
-    "assign_executor": {"executor_uid": "exA2"}, "contribute": {"text": "часть"},
+    "assign_executor": {"executor_uid": "exA2"}, "contribute": {"text": "часть"}, "pass_on": {},
     "submit_draft": {"text": "Ответ"}, "approve": {"rating": 5}, "return_for_rework": {"comment": "доработать"},
     "publish": {"url": "https://vk.com/wall-1_2?reply=3"}, "close": {}, "link_repeat": {"earlier_case_id": ""},
     "flag_exclusion": {"reason": "угрозы"}, "dismiss_exclusion": {}, "confirm_exclusion": {"reason": "угрозы"},

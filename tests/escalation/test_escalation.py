@@ -72,7 +72,7 @@ def test_delivered_twice_marks_missed_once_with_an_event_and_notifies_once() -> 
     assert [(n["recipient_uid"], n["kind"]) for n in sent] == [("cur-1", "deadline_missed"),
                                                               ("cur-2", "deadline_missed")]
     assert sent[0]["text"] == ("Просрочен срок «Направление в исполнительный орган (п. 8)» по обращению "
-                               "№vk-route (срок истёк 27.02.2023 в 09:30).")
+                               "№2023-00001 (срок истёк 27.02.2023 в 09:30).")
     assert sent[0]["read"] is False and sent[0]["created_at"] == DUE + timedelta(seconds=1)
     assert w.case(case_id)["next_due"] == samara(2023, 2, 28, 15, 30)  # the answer's warning is next
 
@@ -126,6 +126,7 @@ def test_after_the_stage_was_met_or_moved_or_the_case_is_gone_nothing_happens() 
     w = World()
     met = w.route_case("vk-met", state="met", met_at=DUE - timedelta(minutes=5))
     moved = w.route_case("vk-moved")  # route restarted after a return (§9): a new due replaced the old
+    w.repo.give_numbers(10)  # as the outbox did after their writes
     before = (w.case(met), w.case(moved))
     outcomes = (w.deliver(met, now=DUE + timedelta(minutes=1)),
                 w.deliver(moved, due=DUE - timedelta(days=1), now=DUE + timedelta(hours=1)),
@@ -167,7 +168,7 @@ def test_warning_goes_once_to_the_responsible_person() -> None:
     assert event["type"] == "DeadlineWarned" and event["payload"]["responsible_uids"] == ["lead-health"]
     sent = w.notifications(case_id)
     assert [(n["recipient_uid"], n["kind"]) for n in sent] == [("lead-health", "deadline_warning")]
-    assert sent[0]["text"] == ("Истекает срок «Размещение ответа (п. 10)» по обращению №vk-warn: "
+    assert sent[0]["text"] == ("Истекает срок «Размещение ответа (п. 10)» по обращению №2023-00001: "
                                "выполнить до 28.02.2023 16:30.")
 
 
@@ -199,7 +200,7 @@ def test_joint_contribution_escalates_to_that_agency() -> None:
     assert outcome.action is Action.missed and outcome.notified == ("lead-health", "cur-1", "cur-2")
     assert {n["text"] for n in w.notifications(case_id)} == {
         "Просрочен срок «Информация для общего ответа (п. 16), орган minzdrav» по обращению "
-        "№vk-joint (срок истёк 27.02.2023 в 15:00)."}
+        "№2023-00001 (срок истёк 27.02.2023 в 15:00)."}
 
 
 def test_no_curators_still_marks_missed() -> None:
@@ -232,5 +233,5 @@ def test_a_malformed_case_does_not_block_the_sweep() -> None:
                              "deadlines": {"route": {"stage": "route", "due": "tomorrow", "state": "pending"}}}
     case_id = w.route_case()
     counts = sweep(w.repo, w.staff, w.queue, DUE, BASE)
-    assert counts == {"cases_due": 2, "malformed": 1, "missed": 1}
+    assert counts == {"cases_due": 2, "malformed": 1, "missed": 1, "numbered": 1}
     assert w.case(case_id)["deadlines"]["route"]["state"] == "missed"

@@ -127,7 +127,7 @@ def test_unscheduled_case_gets_its_task_from_the_sweep_and_the_emulator_delivers
                         unscheduled=True)
 
     swept = requests.post(f"{functions_url}/scheduler/sweep", headers=SECRET, timeout=30)
-    assert swept.status_code == 200 and swept.json()["counts"] == {"cases_unscheduled": 1, "scheduled": 1}
+    assert swept.status_code == 200 and swept.json()["counts"] == {"cases_unscheduled": 1, "scheduled": 1, "numbered": 1}
     route = db.collection("cases").document(case_id).get().get("deadlines")["route"]
     assert route["state"] == "pending" and route["task"]
 

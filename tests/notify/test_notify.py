@@ -91,13 +91,29 @@ def test_every_rule_tells_whom_it_should_and_never_the_one_who_acted() -> None:
     assert not w.told("accepted")  # nobody needs a word about that
 
 
+def test_a_joint_answers_part_goes_to_the_curators_and_the_next_agency_hears_when_they_pass_it_on() -> None:
+    w = World()
+    w.service = CaseService(w.repo, default_policy, w.queue, lambda: w.now, BASE, lambda: {"minstroy", "mintrans"})
+    w.open()
+    other = Person("mt", "mt@mintrans.udm.ru", "Ольга", "executor", "mintrans")
+    w.act(CURATOR, "route", agency_ids=["mintrans", "minstroy"])
+    assert not w.told("routed"), "mintrans has nobody to tell; minstroy's turn has not come"
+    w.act(other, "accept")
+    w.act(other, "contribute", text="Ремонт дороги запланирован на май.")
+    assert w.told("contribution") == ["cur1", "cur2"] and not w.told("routed")
+    [note] = [n for n in w.inbox.docs.values() if n["kind"] == "contribution" and n["recipient_uid"] == "cur1"]
+    assert note["text"] == "Информация для общего ответа по обращению №2026-00001 от mintrans"
+    w.act(CURATOR, "pass_on")
+    assert w.told("routed") == ["exec", "lead", "quiet"]
+
+
 def test_a_return_as_not_competent_goes_to_the_curators_with_the_reason() -> None:
     w = World()
     w.open()
     w.act(CURATOR, "route", agency_ids=["minstroy"])
     w.act(LEAD, "return_not_competent", reason="Дороги — Минтранс")
     [note] = [n for n in w.inbox.docs.values() if n["kind"] == "returned_not_competent" and n["recipient_uid"] == "cur1"]
-    assert note["text"] == "Минстрой УР вернул обращение №vk-1 как не относящееся к компетенции (п. 9)"
+    assert note["text"] == "Минстрой УР вернул обращение №2026-00001 как не относящееся к компетенции (п. 9)"
     [mail] = [m for m in w.mails("returned_not_competent") if m["recipient_uid"] == "cur1"]
     assert "Основание: Дороги — Минтранс." in mail["message"]["text"]
 
@@ -110,7 +126,7 @@ def test_mail_follows_each_persons_choice_and_links_the_case() -> None:
     assert [m["recipient_uid"] for m in routed] == ["exec", "lead"]  # "quiet" chose the web client only
     mail = routed[0]
     assert mail["to"] == ["exec@minstroy.udm.ru"] and mail["delivery"]["state"] == "PENDING"
-    assert mail["message"]["subject"] == "Обращение №vk-1 направлено в Минстрой УР"
+    assert mail["message"]["subject"] == "Обращение №2026-00001 направлено в Минстрой УР"
     assert "https://otklik.udm.ru/web/#case=vk-1" in mail["message"]["text"]
     assert "https://otklik.udm.ru/web/#case=vk-1" in mail["message"]["html"]
     assert "Во дворе не убран снег" in mail["message"]["text"] and "ВКонтакте" in mail["message"]["text"]
@@ -204,8 +220,8 @@ def test_the_sender_sends_once_and_records_it() -> None:
     assert send_mail(w.mail, smtp, the_id, WED_10, "Отклик <noreply@otklik>") == ("sent", None)
     assert send_mail(w.mail, smtp, the_id, WED_10, "Отклик <noreply@otklik>") == ("not_pending", "SUCCESS")
     [sent] = smtp.sent
-    assert sent["To"] == "lead@minstroy.udm.ru" and sent["Subject"] == "Обращение №vk-1 направлено в Минстрой УР"
-    assert sent.get_body(("plain",)).get_content().startswith("Обращение №vk-1")
+    assert sent["To"] == "lead@minstroy.udm.ru" and sent["Subject"] == "Обращение №2026-00001 направлено в Минстрой УР"
+    assert sent.get_body(("plain",)).get_content().startswith("Обращение №2026-00001")
     assert sent.get_body(("html",)) is not None
     delivery = w.mail.docs[the_id]["delivery"]
     assert (delivery["state"], delivery["attempts"], delivery["endTime"]) == ("SUCCESS", 1, WED_10)

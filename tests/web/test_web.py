@@ -136,12 +136,15 @@ def _open(service: Any, case_id: str, text: str, at: datetime) -> str:
     return case_id
 
 
-def _act(service: Any, case_id: str, who: Any, command: str, **body: Any) -> None:
-    """A command on the case as stored now (its current version), as the staff API runs it."""
+def _case_doc(case_id: str) -> dict[str, Any]:
     from infra.firestore import firestore_client
 
-    version = firestore_client().collection("cases").document(case_id).get().to_dict()["version"]
-    service.execute(case_id, who, command, {"version": version, **body})
+    return firestore_client().collection("cases").document(case_id).get().to_dict() or {}
+
+
+def _act(service: Any, case_id: str, who: Any, command: str, **body: Any) -> None:
+    """A command on the case as stored now (its current version), as the staff API runs it."""
+    service.execute(case_id, who, command, {"version": _case_doc(case_id)["version"], **body})
 
 
 def _provisional_case(calendars: Path) -> str:
@@ -343,10 +346,11 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             expect(summary).to_have_text(re.compile(r"^Уведомления \(\d+(, новых: \d+)?\)$"), timeout=10_000)
             # The routing told the agency: opening the notification opens the case and marks it read.
             summary.click()
-            routed = page.locator("#notifications li.unread", has_text=case_id or "")
+            number = _case_doc(case_id or "")["number"]  # the short number the notification names the case by
+            routed = page.locator("#notifications li.unread", has_text=number)
             expect(routed).to_have_count(1, timeout=15_000)
             routed.locator("a").click()
-            expect(page.locator("#notifications li.read[data-id]", has_text=case_id or "")).to_have_count(
+            expect(page.locator("#notifications li.read[data-id]", has_text=number)).to_have_count(
                 1, timeout=10_000)
             expect(card.locator("button[data-command=accept]")).to_be_visible()
             page.locator("#notify-by").select_option("digest")
@@ -365,7 +369,8 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             page.screenshot(path=str(shots / "web-admin-calendar.png"))
             # The admin's mailbox: every letter and its state; the routing's letter to the agency is there.
             expect(page.locator("#mail tr.mail-row").first).to_be_visible(timeout=15_000)
-            letter = page.locator("#mail tr.mail-row", has_text=f"Обращение №{case_id} направлено").filter(
+            number = _case_doc(case_id)["number"]  # given by the outbox after the case was written
+            letter = page.locator("#mail tr.mail-row", has_text=f"Обращение №{number} направлено").filter(
                 has_text="executor.mintrans@otklik.demo")
             expect(letter.first).to_be_visible()
             letter.first.click()
@@ -704,6 +709,59 @@ def test_a_repeat_is_linked_by_search_and_reviewed_with_the_earlier_answer(demo_
 
 @pytest.mark.emulator
 @pytest.mark.slow
+def test_the_curator_filters_the_queues_and_finds_a_case_by_its_short_number(demo_stack: Stack, tmp_path: Path) -> None:
+    """Every row and the card show the case's short number; the filters narrow the queue and its count (a
+    clause of the same query); the search finds a case by its number."""
+    from zoneinfo import ZoneInfo
+
+    import bootstrap
+
+    service = _service(tmp_path / "calendars")
+    _open(service, "tg-numbered", "Снег на остановке у школы №5 не убирают неделю", datetime.now(UTC))
+    while bootstrap.cases().give_numbers(500):  # as the outbox's tasks do (behind the demo's backlog here)
+        pass
+    number = _case_doc("tg-numbered")["number"]
+    assert re.fullmatch(rf"{datetime.now(UTC).year}-\d{{5}}", number)
+    with _signed_in(demo_stack, _staff("curator")) as page:
+        rows = page.locator("tr.case-row")
+        expect(rows.first).to_be_visible(timeout=30_000)
+        numbers = page.locator("td.case-number").all_inner_texts()
+        assert numbers and all(re.fullmatch(r"\d{4}-\d{5}", n) for n in numbers), numbers[:5]
+        all_tab = page.locator("button.queue[data-queue=all] .queue-count")
+        expect(all_tab).to_have_text(re.compile(r"\d+"), timeout=15_000)
+        before = int(all_tab.inner_text())
+
+        page.locator("#filters summary").click()
+        page.select_option("#filter-network", "telegram")
+        expect(page.locator("#filters summary")).to_have_text("Фильтры (1)")
+        expect(rows.first).to_be_visible(timeout=15_000)
+        page.wait_for_function("() => [...document.querySelectorAll('tr.case-row td:nth-child(5)')]"
+                               ".every(td => td.textContent === 'Telegram')", timeout=15_000)
+        expect(all_tab).not_to_have_text(str(before), timeout=15_000)  # the count follows the filter
+        filtered = int(all_tab.inner_text())
+        assert 0 < filtered < before
+        today = datetime.now(UTC).astimezone(ZoneInfo("Europe/Samara")).date()
+        page.fill("#filter-from", (today + timedelta(days=1)).isoformat())  # nothing detected tomorrow yet
+        expect(page.locator("#case-list-body")).to_contain_text("Обращений нет", timeout=15_000)
+        expect(all_tab).to_have_text("0", timeout=15_000)
+        page.fill("#filter-from", today.isoformat())
+        expect(rows.first).to_be_visible(timeout=15_000)
+        page.screenshot(path=str(tmp_path / "web-filters.png"))
+        page.click("#filters-reset")
+        expect(all_tab).to_have_text(str(before), timeout=15_000)
+
+        page.fill("#search-input", number)
+        page.keyboard.press("Enter")
+        expect(rows).to_have_count(1, timeout=15_000)
+        expect(rows.first).to_contain_text(number)
+        rows.first.click()
+        expect(page.locator("#card-number")).to_have_text(f" № {number}", timeout=15_000)
+        page.screenshot(path=str(tmp_path / "web-number.png"))
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
+@pytest.mark.emulator
+@pytest.mark.slow
 def test_two_people_at_once_see_each_others_work_live(demo_stack: Stack, tmp_path: Path) -> None:
     """Two browser contexts at once: the curator routes a message to Минтранс, and the Минтранс executor's
     «Новые для нас» shows it without a reload; the executor accepts it, and the curator's card follows."""
@@ -747,15 +805,28 @@ def test_two_people_at_once_see_each_others_work_live(demo_stack: Stack, tmp_pat
 
 @pytest.mark.emulator
 @pytest.mark.slow
-def test_the_last_agency_drafts_beside_the_earlier_contributions(demo_stack: Stack, tmp_path: Path) -> None:
-    """§16: a joint answer of Минстрой then Минтранс; Минтранс's lead writes the joint draft with Минстрой's
-    information shown beside the editor."""
+def test_the_curator_passes_a_joint_answer_on_and_the_last_agency_drafts_beside_the_parts(
+        demo_stack: Stack, tmp_path: Path) -> None:
+    """§16: the first agency's part goes to the curator, who sees it in the card and passes the case on; the
+    last agency composes the joint draft with the earlier part shown beside its editor."""
     service = _service(tmp_path / "calendars")
     _open(service, "vk-joint-demo", "Ремонт моста и объезд: когда?", datetime.now(UTC))
     minstroy = Actor(uid="demo-exec", role="executor", agency_id="minstroy")
     _act(service, "vk-joint-demo", CURATOR, "route", agency_ids=["minstroy", "mintrans"])
     _act(service, "vk-joint-demo", minstroy, "accept")
     _act(service, "vk-joint-demo", minstroy, "contribute", text="Ремонт моста завершится 20 декабря.")
+    with _signed_in(demo_stack, _staff("curator"), "/web/#case=vk-joint-demo") as page:
+        card = page.locator("#case-card")
+        expect(card.locator("#card-state")).to_have_text("Информация у куратора (п. 16)", timeout=30_000)
+        progress = card.locator("#joint-progress")
+        expect(progress).to_contain_text("Ремонт моста завершится 20 декабря.")
+        expect(progress).to_contain_text("куратору нужно передать")
+        expect(page.locator("#queues")).to_contain_text("Общий ответ: передать")
+        card.locator("button[data-command=pass_on]").click()
+        expect(card.locator("#f-agency_id")).to_have_value("mintrans")
+        page.screenshot(path=str(tmp_path / "web-joint-pass-on.png"))
+        card.locator("form.action-form button[type=submit]").click()
+        expect(card.locator("#card-state")).to_have_text("Назначено", timeout=15_000)
     with _signed_in(demo_stack, _staff("agency_lead", "mintrans"), "/web/#case=vk-joint-demo") as page:
         card = page.locator("#case-card")
         card.locator("button[data-command=accept]").click(timeout=30_000)

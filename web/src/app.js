@@ -16,7 +16,8 @@ import { CaseCard } from './views/card.js';
 import { setWorkCalendar, tickCountdowns } from './views/countdown.js';
 import { renderList } from './views/list.js';
 import { Mailbox } from './views/mailbox.js';
-import { matchesSearch, queuesFor, searchQuery } from './queues.js';
+import { matchesSearch, queuesFor, searchQuery, withFilters } from './queues.js';
+import { renderFilters } from './views/filters.js';
 import { renderNotifications } from './views/notifications.js';
 import { renderReports } from './views/reports.js';
 import { renderSignIn } from './views/signin.js';
@@ -89,7 +90,8 @@ async function startSession(db, auth, user, me) {
   const listEl = h('div', { id: 'case-list-body' });
   const tabsEl = h('nav', { class: 'queues', id: 'queues', 'aria-label': 'Очереди' });
   const loadSlot = h('div', {});
-  const listPane = h('section', { class: 'list', id: 'case-list' }, loadSlot, tabsEl, listEl);
+  const filtersEl = h('div', { id: 'filters' });
+  const listPane = h('section', { class: 'list', id: 'case-list' }, loadSlot, tabsEl, filtersEl, listEl);
   const cardEl = h('section', { class: 'card-pane', id: 'card-pane' },
     h('p', { class: 'muted' }, 'Выберите обращение в списке слева.'));
   const notesEl = h('section', { class: 'notes', id: 'notifications' },
@@ -177,7 +179,7 @@ async function startSession(db, auth, user, me) {
     renderList(listEl, s.cases, {
       selectedId: s.selectedId, onOpen: openCase, bulk, me, order, onOrder: (value) => { order = value; paintList(); },
     });
-    if (s.cases.length >= shown && !(current && current.words)) { // the queue has more: a query for more rows, not a bigger window in memory
+    if (s.rows >= shown) { // the queue has more: a query for more rows, not a bigger window in memory
       listEl.append(h('button', { type: 'button', id: 'more-cases', class: 'more',
         onclick: () => { shown += PAGE; subscribeList(); } }, `Показать ещё ${PAGE}`));
     }
@@ -211,7 +213,20 @@ async function startSession(db, auth, user, me) {
   let current = queues[0] || null;
   let shown = PAGE;
   let unsubscribeList = () => {};
-  const queueQuery = (q, rows) => {
+  // The curator's filters apply to every queue (and its count): clauses of the same query (queues.js).
+  let filters = {};
+  const municipalities = new Map();
+  const paintFilters = () => renderFilters(filtersEl, filters, {
+    agencies, municipalities, onChange: (next) => { filters = next; shown = PAGE; paintFilters(); subscribeList(); countQueues(); },
+  });
+  if (readsAll(me)) {
+    paintFilters();
+    getDocs(collection(db, 'municipalities'))
+      .then((snap) => { snap.forEach((d) => municipalities.set(d.id, d.data().name || d.id)); paintFilters(); })
+      .catch(() => {}); // the filter by municipality waits for the names
+  }
+  const queueQuery = (queue, rows) => {
+    const q = readsAll(me) ? withFilters(queue, filters) : queue;
     const parts = q.where.map(([field, op, value]) => where(field, op, value));
     return rows ? query(collection(db, 'cases'), ...parts, orderBy(...q.order), limit(rows))
       : query(collection(db, 'cases'), ...parts);
@@ -244,9 +259,11 @@ async function startSession(db, auth, user, me) {
     unsubscribeList();
     paintTabs();
     listEl.replaceChildren(h('p', { class: 'muted' }, 'Загрузка обращений…'));
+    const { check } = withFilters(current, readsAll(me) ? filters : {});
     unsubscribeList = onSnapshot(queueQuery(current, shown), { includeMetadataChanges: true }, (snap) => {
+      s.rows = snap.size; // what the query gave: «Показать ещё» asks for more while it gives a full page
       s.cases = snap.docs.map((d) => ({ id: d.id, ...d.data() }))
-        .filter((c) => !current.words || matchesSearch(c, current.words));
+        .filter((c) => (!current.words || matchesSearch(c, current.words)) && (!check || check(c)));
       paintList();
       // For bench/work_queue.py: when a queue's rows came, from the local cache or confirmed by the server.
       performance.mark('otklik-list', { detail: { queue: current.id, fromCache: snap.metadata.fromCache, rows: s.cases.length } });

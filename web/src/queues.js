@@ -21,6 +21,7 @@ export function queuesFor(me, now = new Date()) {
     return [
       { id: 'all', label: 'Все', where: [], order: ['detected_at', 'desc'] },
       { id: 'to_route', label: 'К направлению', where: [['state', '==', 'detected']], order: ['next_due', 'asc'] },
+      { id: 'to_pass_on', label: 'Общий ответ: передать', where: [['state', '==', 'contributed']], order: ['next_due', 'asc'] },
       { id: 'to_review', label: 'На согласовании', where: [['state', '==', 'in_review']], order: ['next_due', 'asc'] },
       { id: 'overdue', label: 'Просроченные', where: [['overdue_since', '>', EPOCH]], order: ['overdue_since', 'asc'] },
       {
@@ -53,7 +54,7 @@ const STEM = 5;
 
 export function searchWords(text) {
   const tokens = String(text || '').toLowerCase().replace(/ё/g, 'е').match(/[0-9a-zа-я][0-9a-zа-я_-]*/g) || [];
-  const words = tokens.flatMap((t) => (/^[a-z]+-[0-9a-z_]+$/.test(t) ? [t] // a case number, whole
+  const words = tokens.flatMap((t) => (/^([a-z]+-[0-9a-z_]+|\d{4}-\d+)$/.test(t) ? [t] // a case id or number, whole
     : t.split(/[-_]/).filter((w) => w.length >= 2).map((w) => w.slice(0, STEM))));
   return [...new Set(words)];
 }
@@ -68,4 +69,35 @@ export function searchQuery(text) {
 export function matchesSearch(caseDoc, words) {
   const have = new Set(caseDoc.search_words || []);
   return words.every((w) => have.has(w));
+}
+
+// The start of a local (Izhevsk) calendar day 'YYYY-MM-DD', as an instant.
+export function startOfLocalDay(isoDate, timeZone = 'Europe/Samara') {
+  return new Date(endOfLocalDay(new Date(`${isoDate}T12:00:00Z`), timeZone).getTime() - 86400e3);
+}
+
+// The filters a curator adds to any queue: `f` = {state, agency, network, municipality, from, to} (each
+// optional; dates 'YYYY-MM-DD', Izhevsk days, both included). Each becomes a clause of the queue's own query,
+// so the page and its count agree; a filter on a field the queue already constrains with an equality or
+// array test (the state of «К направлению», a search's words) is checked on the rows instead (`check`).
+export function withFilters(queue, f = {}) {
+  const where = [...queue.where];
+  const checks = [];
+  const constrains = (field, ops) => where.some(([name, op]) => name === field && ops.includes(op));
+  if (f.state) {
+    if (constrains('state', ['==', 'in'])) checks.push((c) => c.state === f.state);
+    else where.push(['state', '==', f.state]);
+  }
+  if (f.agency) {
+    if (where.some(([, op]) => op === 'array-contains')) checks.push((c) => (c.agency_ids || []).includes(f.agency));
+    else where.push(['agency_ids', 'array-contains', f.agency]);
+  }
+  if (f.network) where.push(['message.network', '==', f.network]);
+  if (f.municipality) where.push(['municipality_id', '==', f.municipality]);
+  if (f.from) where.push(['detected_at', '>=', startOfLocalDay(f.from)]);
+  if (f.to) where.push(['detected_at', '<', new Date(startOfLocalDay(f.to).getTime() + 86400e3)]);
+  const active = Object.values(f).some(Boolean);
+  return {
+    ...queue, where, check: checks.length ? (c) => checks.every((fn) => fn(c)) : null, filtered: active,
+  };
 }

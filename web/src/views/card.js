@@ -26,6 +26,7 @@ const FIELDS = {
   withdraw: [{ name: 'reason', kind: 'textarea', label: 'Почему отзывается (например, направлено по ошибке)', required: true }],
   assign_executor: [{ name: 'executor_uid', kind: 'executor', label: 'Исполнитель', required: true }],
   contribute: [{ name: 'text', kind: 'textarea', label: 'Информация для общего ответа', required: true }],
+  pass_on: [{ name: 'agency_id', kind: 'next_agency', label: 'Кому передать (орган, ещё не направивший информацию)', required: true }],
   submit_draft: [
     { name: 'text', kind: 'textarea', label: 'Текст проекта ответа', required: true },
     { name: 'attachments', kind: 'lines', label: 'Вложения: ссылки, по одной в строке' },
@@ -118,7 +119,7 @@ export class CaseCard {
     const draft = (c.drafts || [])[c.drafts ? c.drafts.length - 1 : 0];
     return [
       h('div', { class: 'card-head' },
-        h('h2', {}, 'Обращение'),
+        h('h2', {}, 'Обращение', c.number ? h('span', { id: 'card-number' }, ` № ${c.number}`) : null),
         h('span', { class: `state state-${c.state}`, id: 'card-state' }, STATE_LABELS[c.state] || c.state),
         h('span', { class: 'muted small' }, ` версия ${c.version}`)),
       h('p', { class: 'muted small mono' }, c.id),
@@ -156,9 +157,28 @@ export class CaseCard {
       (c.answers || []).length ? h('p', {}, 'Размещённые ответы: ', c.answers.map((a, i) => [i ? ', ' : '',
         h('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, `${formatSamara(a.at)}${a.intermediate ? ' (промежуточный)' : ''}`)])) : null,
       c.repeat_of ? this.earlierCase(c.repeat_of) : null,
+      (c.route_order || []).length > 1 ? this.jointProgress(c) : null,
       h('h3', {}, 'Сроки'),
       this.renderDeadlines(c.deadlines || {}),
     ];
+  }
+
+  // §16: the joint answer's order, who has given their part (and what), whose turn it is.
+  jointProgress(c) {
+    const parts = c.contributions || {};
+    const rows = c.route_order.map((aid, i) => {
+      const part = parts[aid];
+      let status = 'ожидает своей очереди';
+      if (part) status = `информация направлена куратору ${formatSamara(part.at)}`;
+      else if (aid === c.agency_id) status = 'готовит информацию';
+      else if (i === c.route_order.length - 1) status = 'составит общий проект ответа';
+      return h('li', { class: part ? 'done' : '' }, h('strong', {}, this.agencyName(aid)), ` — ${status}`,
+        part ? h('div', { class: 'message-text' }, neutralise(part.text)) : null);
+    });
+    const waiting = c.state === 'contributed'
+      ? h('p', { class: 'rework-note' }, 'Информация получена: куратору нужно передать обращение следующему органу.') : null;
+    return h('div', { class: 'joint', id: 'joint-progress' }, h('h3', {}, 'Общий ответ (п. 16)'), waiting,
+      h('ol', { class: 'joint-order' }, rows));
   }
 
   // §17/§18 at review: the earlier message this one repeats, and what was answered then.
@@ -418,6 +438,13 @@ export class CaseCard {
         },
       });
       return [h('div', { class: 'field' }, h('label', { for: id }, f.label), input, list), () => input.value.trim()];
+    }
+    if (f.kind === 'next_agency') {
+      const c = this.caseDoc || {};
+      const remaining = (c.route_order || []).filter((aid) => !(c.contributions || {})[aid]);
+      const select = h('select', { id, name: f.name, required: true },
+        remaining.map((aid) => h('option', { value: aid }, this.agencyName(aid))));
+      return [h('div', { class: 'field' }, h('label', { for: id }, f.label), select), () => select.value];
     }
     if (f.kind === 'reason') {
       const select = h('select', { id, name: f.name, required: true },

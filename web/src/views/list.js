@@ -26,9 +26,10 @@ export function renderList(root, cases, {
       onkeydown: (ev) => { if (ev.key === 'Enter' && ev.target === ev.currentTarget) onOpen(c.id); },
     },
     bulk ? h('td', { class: 'pick', onclick: (ev) => ev.stopPropagation() }, selectable(c) ? h('input', {
-      type: 'checkbox', class: 'pick-case', checked: bulk.selected.has(c.id), 'aria-label': `Выбрать обращение ${c.id}`,
+      type: 'checkbox', class: 'pick-case', checked: bulk.selected.has(c.id), 'aria-label': `Выбрать обращение ${c.number || c.id}`,
       onchange: (ev) => { if (ev.target.checked) bulk.selected.add(c.id); else bulk.selected.delete(c.id); paintBar(); },
     }) : null) : null,
+    h('td', { class: 'nowrap mono small case-number' }, c.number || ''),
     h('td', {}, h('span', { class: `state state-${c.state}` }, STATE_LABELS[c.state] || c.state),
       c.significant ? h('span', { class: 'badge significant', title: 'Социально значимое' }, '!') : null,
       c.exclusion && !c.exclusion.dismissed_at && !c.exclusion.reversed_at
@@ -38,7 +39,7 @@ export function renderList(root, cases, {
     h('td', { class: 'nowrap' }, formatSamara(c.detected_at)),
     h('td', { class: 'deadline-cell' }, deadlineCell(c, u, me, now)));
   });
-  const heads = ['Состояние', 'Сообщение', 'Сеть', 'Выявлено (Ижевск)', 'Срок'];
+  const heads = ['№', 'Состояние', 'Сообщение', 'Сеть', 'Выявлено (Ижевск)', 'Срок'];
   const table = h('table', { class: 'cases' },
     h('thead', {}, h('tr', {}, bulk ? h('th', { class: 'pick' }, '') : null, heads.map((t) => h('th', {}, t)))),
     h('tbody', {}, rows.length ? rows
