@@ -6,9 +6,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from admin.staff import AgencyRecord, StaffError, StaffMember, read_agencies_file, staff_doc
+from admin.staff import AgencyRecord, StaffChange, StaffError, StaffMember, read_agencies_file, staff_doc
 from infra.firestore import firestore_client
 from infra.identity import firebase_app
+from vocabulary import AGENCY_ROLES
 
 
 def add_agency(record: AgencyRecord, now: datetime) -> None:
@@ -38,8 +39,9 @@ def add_staff(member: StaffMember, password: str | None, now: datetime) -> dict[
     app = firebase_app()
     try:
         user = auth.get_user_by_email(member.email, app=app)
-        auth.update_user(user.uid, display_name=member.name or None, app=app,
+        auth.update_user(user.uid, display_name=member.name or None, disabled=False, app=app,
                          **({"password": password} if password else {}))
+        auth.revoke_refresh_tokens(user.uid, app=app)  # a changed role or agency holds from now on
     except auth.UserNotFoundError:
         user = auth.create_user(email=member.email, password=password, display_name=member.name or None, app=app)
     except ValueError as err:
@@ -48,6 +50,61 @@ def add_staff(member: StaffMember, password: str | None, now: datetime) -> dict[
     doc = staff_doc(member, user.uid, now)
     firestore_client().collection("staff").document(user.uid).set(doc)
     return doc
+
+
+def list_staff() -> list[dict[str, Any]]:
+    """Every staff member, active or not, by name: the admin's screen."""
+    fields = ["uid", "email", "name", "role", "agency_id", "active", "updated_at"]
+    people = [{**{f: None for f in fields}, **(snap.to_dict() or {}), "uid": snap.id}
+              for snap in firestore_client().collection("staff").select(fields).stream()]
+    return sorted(people, key=lambda p: (not p.get("active", True), str(p.get("name") or p.get("email") or "")))
+
+
+def list_agencies() -> list[dict[str, Any]]:
+    return sorted(({**(snap.to_dict() or {}), "id": snap.id} for snap in firestore_client().collection("agencies").stream()),
+                  key=lambda a: str(a.get("short_name") or a["id"]))
+
+
+def update_staff(uid: str, change: StaffChange, now: datetime) -> dict[str, Any]:
+    """Change a staff member's name, role, agency or activity, effective at once: the claims are set, and
+    when the role or agency changes or the person is deactivated, their sessions are revoked (the API checks
+    revocation on every call) and the user is disabled or enabled; ``staff/{uid}`` follows, which the
+    rules compare with the token's claims on every read (docs/rules.md)."""
+    from firebase_admin import auth
+
+    ref = firestore_client().collection("staff").document(uid)
+    snap = ref.get()
+    if not snap.exists:
+        raise StaffError("нет такого сотрудника")
+    doc = snap.to_dict() or {}
+    role = str(change.role or doc.get("role") or "")
+    agency = change.agency_id if change.agency_id is not None else doc.get("agency_id")
+    if change.role is not None and role not in AGENCY_ROLES and change.agency_id is None:
+        agency = None  # a role without an agency drops the old one
+    member = StaffMember(str(doc.get("email") or ""), role, agency or None, change.name or str(doc.get("name") or ""))
+    member.check(known_agencies())
+    active = doc.get("active", True) if change.active is None else change.active
+    app = firebase_app()
+    moved = (member.role, member.agency_id) != (doc.get("role"), doc.get("agency_id") or None)
+    try:
+        auth.set_custom_user_claims(uid, member.claims(), app=app)
+        auth.update_user(uid, display_name=member.name or None, disabled=not active, app=app)
+        if moved or not active:
+            auth.revoke_refresh_tokens(uid, app=app)
+    except auth.UserNotFoundError as err:
+        raise StaffError("у сотрудника нет учётной записи для входа") from err
+    updated = {**staff_doc(member, uid, now), "active": bool(active)}
+    ref.set(updated, merge=True)
+    return updated
+
+
+def save_dismissal_reasons(reasons: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The dismissal reasons, whole (the admin's screen). Cases keep the wording they were dismissed with."""
+    codes = [r["code"] for r in reasons]
+    if len(set(codes)) != len(codes):
+        raise StaffError("коды причин повторяются")
+    firestore_client().collection("settings").document("dismissal_reasons").set({"reasons": reasons})
+    return reasons
 
 
 def set_oversight(head: list[str] | None, report: list[str] | None, surge: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +153,7 @@ def set_dismissal_reasons(add: list[str], remove: list[str], reset: bool) -> lis
         raise StaffError("список причин не может быть пустым")
     listed = [{"code": code, "label": label} for code, label in reasons.items()]
     if add or remove or reset:
-        ref.set({"reasons": listed})
+        save_dismissal_reasons(listed)
     return listed
 
 

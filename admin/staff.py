@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from vocabulary import AGENCY_ROLES, Role
+from vocabulary import AGENCY_ROLES, ROLE_LABELS, Role
 
 KINDS = ("ministry", "committee", "agency", "directorate", "other")
 
@@ -62,19 +62,54 @@ class StaffMember:
     name: str = ""
 
     def check(self, known_agencies: set[str]) -> None:
+        """Refusals in Russian: the admin's screen shows them as they are (the CLI too)."""
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.email):
-            raise StaffError(f"not an e-mail address: {self.email!r}")
+            raise StaffError(f"это не адрес электронной почты: {self.email!r}")
         if self.role not in tuple(Role):
-            raise StaffError(f"unknown role {self.role!r}; one of {', '.join(tuple(Role))}")
+            raise StaffError(f"неизвестная роль {self.role!r}; возможны: {', '.join(tuple(Role))}")
+        label = ROLE_LABELS[Role(self.role)]
         if self.role in AGENCY_ROLES and not self.agency_id:
-            raise StaffError(f"role {self.role} needs --agency")
+            raise StaffError(f"для роли «{label}» нужен орган власти (--agency)")
         if self.role not in AGENCY_ROLES and self.agency_id:
-            raise StaffError(f"role {self.role} has no agency")
+            raise StaffError(f"у роли «{label}» нет органа власти")
         if self.agency_id and self.agency_id not in known_agencies:
-            raise StaffError(f"unknown agency {self.agency_id!r}; add it first (python -m admin add-agency)")
+            raise StaffError(f"нет органа власти {self.agency_id!r}; сначала добавьте его")
 
     def claims(self) -> dict[str, Any]:
         return {"role": self.role, **({"agency_id": self.agency_id} if self.agency_id else {})}
+
+
+class StaffCreate(BaseModel):
+    """The admin's screen: a new staff member (POST /api/admin/staff)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    email: str = Field(min_length=3, max_length=200)
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    agency_id: str | None = Field(default=None, max_length=100)
+
+
+class StaffChange(BaseModel):
+    """The admin's screen: what changes for a staff member (POST /api/admin/staff/<uid>); absent: unchanged."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    role: Role | None = None
+    agency_id: str | None = Field(default=None, max_length=100, description="empty: none (roles without an agency)")
+    active: bool | None = None
+
+
+class Reason(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    label: str = Field(min_length=3, max_length=300)
+
+
+class Reasons(BaseModel):
+    """The dismissal reasons, whole (POST /api/admin/dismissal-reasons)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reasons: list[Reason] = Field(min_length=1, max_length=50)
 
 
 def staff_doc(member: StaffMember, uid: str, now: datetime) -> dict[str, Any]:

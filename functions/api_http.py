@@ -10,6 +10,7 @@ GET  /api/dismissal-reasons      why a message may need no reaction: [{code, lab
 GET  /api/staff                  the active staff by name (an agency's staff: their own agency's)
 GET  /api/calendar               the working intervals of the next weeks, per calendar, and each stage's calendar
 POST /api/bulk/dismiss           {"cases": [{"id", "version"}], "reason", "note"}: the curator's bulk dismissal
+GET, POST /api/admin/...         the admin's screen: staff, agencies, dismissal reasons (functions/admin_http.py)
 GET  /api/openapi.json           this API's OpenAPI document
 """
 
@@ -44,7 +45,7 @@ def _error(status: int, code: str, message: str, **extra: Any) -> Response:
 def api(request: Request) -> Response:
     from cases.errors import DomainError
     from cases.ports import StoreUnavailable
-    from infra.identity import NoRole, Unauthenticated
+    from infra.identity import IdentityUnavailable, NoRole, Unauthenticated
     from workflow.service import BadBody
 
     parts = [p for p in request.path.split("/") if p][1:]  # after "api"
@@ -59,6 +60,9 @@ def api(request: Request) -> Response:
     except DomainError as err:
         return _error(_STATUS.get(type(err).__name__, 422), err.code, err.message,
                       **{k: v for k, v in err.to_dict().items() if k not in ("code", "message")})
+    except IdentityUnavailable:
+        log.warning("staff API: Firebase Auth unavailable", exc_info=True)
+        return _error(503, "unavailable", "Служба входа временно недоступна, повторите через несколько секунд.")
     except StoreUnavailable:
         log.warning("staff API: Firestore unavailable", exc_info=True)
         return _error(503, "unavailable", "Хранилище временно недоступно, повторите через несколько секунд.")
@@ -69,6 +73,10 @@ _STATUS = {"NotAllowed": 403, "WrongState": 409, "VersionConflict": 409, "Invali
 
 def _allowed_method(parts: list[str]) -> str | None:
     """The one method an address takes, or None for no such address."""
+    if parts[:1] == ["admin"]:
+        from functions.admin_http import allowed_method
+
+        return allowed_method(parts[1:])
     if parts in (["openapi.json"], ["me"], ["dismissal-reasons"], ["staff"], ["calendar"]):
         return "GET"
     if parts in (["me", "notify"], ["notifications", "read-all"], ["bulk", "dismiss"]) or (
@@ -109,6 +117,10 @@ def _dispatch(request: Request, parts: list[str]) -> Response:
         return _staff(actor)
     if parts == ["calendar"]:
         return _calendar()
+    if parts[0] == "admin":
+        from functions.admin_http import handle
+
+        return _json(*handle(request, actor, parts[1:]))
     if method == "POST":
         return _command(request, actor, parts[1], parts[2])
     return _read(actor, parts[1], events=len(parts) == 3)

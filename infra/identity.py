@@ -23,6 +23,10 @@ class Unauthenticated(Exception):
     """No token, or a token that does not verify (→ 401)."""
 
 
+class IdentityUnavailable(Exception):
+    """Firebase Auth could not be asked whether the session still holds (→ 503, the client retries)."""
+
+
 class NoRole(Exception):
     """A valid user without a known role, or an agency role without an agency (→ 403)."""
 
@@ -63,11 +67,21 @@ def verify_bearer(authorization: str | None) -> Identity:
     if not authorization or not authorization.startswith("Bearer "):
         raise Unauthenticated("нужен заголовок Authorization: Bearer <ID-токен Firebase>")
     from firebase_admin import auth
+    from firebase_admin.exceptions import FirebaseError
 
     token = authorization.removeprefix("Bearer ").strip()
     try:
-        claims = auth.verify_id_token(token, app=firebase_app(), clock_skew_seconds=10)
-    except (auth.InvalidIdTokenError, auth.ExpiredIdTokenError, auth.RevokedIdTokenError,
-            auth.CertificateFetchError, ValueError) as err:
+        # check_revoked: a deactivation, or a change of role or agency (admin.operations revokes the person's
+        # sessions), holds from the next call, not when the hour-long token expires.
+        claims = auth.verify_id_token(token, app=firebase_app(), clock_skew_seconds=10, check_revoked=True)
+    except auth.UserNotFoundError as err:
+        raise Unauthenticated("учётной записи больше нет") from err
+    except auth.UserDisabledError as err:
+        raise Unauthenticated("учётная запись отключена администратором") from err
+    except auth.RevokedIdTokenError as err:
+        raise Unauthenticated("сессия завершена (изменены права доступа); войдите заново") from err
+    except (auth.InvalidIdTokenError, auth.ExpiredIdTokenError, auth.CertificateFetchError, ValueError) as err:
         raise Unauthenticated("токен не прошёл проверку; войдите заново") from err
+    except FirebaseError as err:
+        raise IdentityUnavailable(str(err)) from err
     return identity_from_claims(claims)

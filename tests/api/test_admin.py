@@ -50,9 +50,9 @@ def test_add_staff_creates_the_user_with_claims_and_mirrors_it(world: World,
     staff = world.db.collection("staff").document(out["uid"]).get().to_dict()
     assert staff["role"] == "executor" and staff["agency_id"] == "minzdrav"
     code, err = run(capsys, "add-staff", "x@test.otklik", "--role", "executor")
-    assert code == 2 and "needs --agency" in str(err)
+    assert code == 2 and "нужен орган власти (--agency)" in str(err)
     code, err = run(capsys, "add-staff", "x@test.otklik", "--role", "executor", "--agency", "nope")
-    assert code == 2 and "unknown agency" in str(err)
+    assert code == 2 and "нет органа власти 'nope'" in str(err)
 
 
 def test_sla_settings_in_firestore_change_new_deadlines(world: World) -> None:

@@ -39,6 +39,19 @@ USERS: dict[str, dict[str, Any] | None] = {
     "no_role": {"uid": "u-none"},
     "bad_role": {"uid": "u-bad", "role": "superuser", "agency_id": "a"},
     "anonymous": None,
+    # the staff records below say otherwise than these tokens' claims (STAFF_NOW): changed by the admin
+    "deactivated": {"uid": "u-off", "role": "executor", "agency_id": "a"},
+    "moved": {"uid": "u-mov", "role": "executor", "agency_id": "a"},
+    "demoted": {"uid": "u-dem", "role": "curator"},
+    "unknown_person": {"uid": "u-nobody", "role": "curator"},
+}
+
+# What the staff records say now, where it differs from the token (the admin's screen changed it after the
+# token was issued); no record at all for `unknown_person`.
+STAFF_NOW: dict[str, dict[str, Any]] = {
+    "u-off": {"role": "executor", "agency_id": "a", "active": False},
+    "u-mov": {"role": "executor", "agency_id": "b", "active": True},
+    "u-dem": {"role": "executor", "agency_id": "a", "active": True},
 }
 
 
@@ -85,8 +98,9 @@ SEED: dict[str, dict[str, Any]] = {
     "notifications/n-exb": {"recipient_uid": "u-exb", "kind": "deadline_warning", "read": False},
     "notifications/n-sup": {"recipient_uid": "u-sup", "kind": "immediate_report", "read": False},
     "notifications/n-none": {"recipient_uid": "u-none", "kind": "deadline_warning", "read": False},
-    **{f"staff/{u['uid']}": {"role": u.get("role", ""), "agency_id": u.get("agency_id", "")}
-       for u in USERS.values() if u is not None},
+    **{f"staff/{u['uid']}": STAFF_NOW.get(u["uid"], {"role": u.get("role", ""), "agency_id": u.get("agency_id"),
+                                                       "active": True})
+       for u in USERS.values() if u is not None and u["uid"] != "u-nobody"},
     "settings/sla": {"overrides": {"answer": 8}},
     "settings/calendar": {"holidays": ["2026-01-01"]},
     "agencies/a": {"name": "Министерство А", "short_name": "А", "kind": "ministry"},
@@ -108,6 +122,8 @@ SEED: dict[str, dict[str, Any]] = {
 
 
 def encode(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {"nullValue": None}
     if isinstance(value, bool):
         return {"booleanValue": value}
     if isinstance(value, int):
@@ -372,6 +388,19 @@ CHECKS = [
     check("bad_role", "list", Q("agencies"), DENY),
     check("bad_role", "get", "settings/sla", DENY),
     check("bad_role", "get", "staff/u-bad", DENY),
+    # -- the staff record holds at once (firestore.rules current()): deactivated, moved to another agency,
+    #    given another role, or not on the staff at all, the old token reads nothing
+    check("deactivated", "get", "cases/case-a", DENY),
+    check("deactivated", "list", Q("cases", contains=BY_A), DENY),
+    check("deactivated", "get", "agencies/a", DENY),
+    check("deactivated", "get", "notifications/n-exa", DENY),
+    check("moved", "get", "cases/case-a", DENY),
+    check("moved", "list", Q("cases", contains=BY_A), DENY),
+    check("moved", "get", "cases/case-b", DENY),
+    check("demoted", "get", "cases/case-b", DENY),
+    check("demoted", "list", Q("cases"), DENY),
+    check("unknown_person", "get", "cases/case-a", DENY),
+    check("unknown_person", "get", "agencies/a", DENY),
 ]
 
 

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -140,6 +141,22 @@ def _case_doc(case_id: str) -> dict[str, Any]:
     from infra.firestore import firestore_client
 
     return firestore_client().collection("cases").document(case_id).get().to_dict() or {}
+
+
+def _settings_doc(name: str) -> dict[str, Any]:
+    from infra.firestore import firestore_client
+
+    return firestore_client().collection("settings").document(name).get().to_dict() or {}
+
+
+def _password_sign_in(stack: Stack, email: str, password: str) -> str:
+    """An ID token from the stack's Auth emulator, as the web client's sign-in gets one."""
+    import requests
+
+    r = requests.post(f"http://127.0.0.1:{stack.ports.auth}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any",
+                      json={"email": email, "password": password, "returnSecureToken": True}, timeout=10)
+    r.raise_for_status()
+    return str(r.json()["idToken"])
 
 
 def _act(service: Any, case_id: str, who: Any, command: str, **body: Any) -> None:
@@ -368,6 +385,7 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
                 "Нет официального производственного календаря на 2028 год", timeout=10_000)
             page.screenshot(path=str(shots / "web-admin-calendar.png"))
             # The admin's mailbox: every letter and its state; the routing's letter to the agency is there.
+            page.locator("button.queue[data-tab=mail]").click()
             expect(page.locator("#mail tr.mail-row").first).to_be_visible(timeout=15_000)
             number = _case_doc(case_id)["number"]  # given by the outbox after the case was written
             letter = page.locator("#mail tr.mail-row", has_text=f"Обращение №{number} направлено").filter(
@@ -757,6 +775,65 @@ def test_the_curator_filters_the_queues_and_finds_a_case_by_its_short_number(dem
         rows.first.click()
         expect(page.locator("#card-number")).to_have_text(f" № {number}", timeout=15_000)
         page.screenshot(path=str(tmp_path / "web-number.png"))
+    print(f"screenshots: {tmp_path}")  # noqa: T201
+
+
+@pytest.mark.emulator
+@pytest.mark.slow
+def test_the_admin_manages_staff_agencies_and_reasons_on_a_real_screen(demo_stack: Stack, tmp_path: Path) -> None:
+    """The admin adds an executor (the password shown once, and it signs in), deactivates them (the API then
+    refuses their token), adds an agency, and adds a dismissal reason, from the web client."""
+    import requests
+
+    with _signed_in(demo_stack, _staff("admin")) as page:
+        table = page.locator("#staff-table")
+        expect(table).to_contain_text("Анна Куратова", timeout=30_000)
+        page.screenshot(path=str(tmp_path / "web-admin-staff.png"))
+        page.click("#staff-add")
+        page.fill("#staff-email", "new.executor@otklik.demo")
+        page.fill("#staff-name", "Пётр Новиков")
+        page.select_option("#staff-role", "executor")
+        page.select_option("#staff-agency", "minstroy")
+        page.locator("#staff-form button[type=submit]").click()
+        password = page.locator("#staff-password")
+        expect(password).to_have_text(re.compile(r".{12,}"), timeout=15_000)
+        token = _password_sign_in(demo_stack, "new.executor@otklik.demo", password.inner_text())
+        me = requests.get(f"{demo_stack.base_url}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert (me.json()["role"], me.json()["agency_id"]) == ("executor", "minstroy")
+
+        row = table.locator("tr.staff-row", has_text="Пётр Новиков")
+        expect(row).to_contain_text("действует", timeout=15_000)
+        time.sleep(1.1)  # Firebase revokes the tokens issued before the revocation's second
+        row.click()
+        page.locator("#staff-active").uncheck()
+        page.locator("#staff-form button[type=submit]").click()
+        expect(page.locator("#admin-status")).to_contain_text("Изменения действуют сразу", timeout=15_000)
+        expect(table.locator("tr.staff-row", has_text="Пётр Новиков")).to_contain_text("отключён", timeout=15_000)
+        refused = requests.get(f"{demo_stack.base_url}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert refused.status_code == 401 and "отключена" in refused.json()["message"]
+        page.screenshot(path=str(tmp_path / "web-admin-staff-edit.png"))
+
+        page.locator("button.queue[data-tab=agencies]").click()
+        page.click("#agency-add")
+        page.fill("#agency-id", "minturizm")
+        page.fill("#agency-name", "Агентство по туризму Удмуртской Республики")
+        page.fill("#agency-short", "Агентство по туризму")
+        page.select_option("#agency-kind", "agency")
+        page.locator("#agency-form button[type=submit]").click()
+        expect(page.locator("#agency-table")).to_contain_text("Агентство по туризму", timeout=15_000)
+
+        page.locator("button.queue[data-tab=reasons]").click()
+        expect(page.locator("tr.reason-row").first).to_be_visible(timeout=15_000)
+        count = page.locator("tr.reason-row").count()
+        page.click("#reason-add")
+        page.locator("tr.reason-row input.reason-code").last.fill("duplicate")
+        page.locator("tr.reason-row input.reason-label").last.fill("Дубль уже рассмотренного сообщения")
+        page.locator("#reasons-form button[type=submit]").click()
+        expect(page.locator("#admin-status")).to_contain_text("Сохранено", timeout=15_000)
+        stored = _settings_doc("dismissal_reasons")["reasons"]
+        assert len(stored) == count + 1 and stored[-1] == {"code": "duplicate",
+                                                           "label": "Дубль уже рассмотренного сообщения"}
+        page.screenshot(path=str(tmp_path / "web-admin-reasons.png"))
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 

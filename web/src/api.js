@@ -46,3 +46,13 @@ export const dismissMany = (token, cases, reason) =>
   request('/api/bulk/dismiss', { method: 'POST', token, body: { cases, reason } });
 export const staff = (token) => request('/api/staff', { token });
 export const calendar = (token) => request('/api/calendar', { token });
+// The admin's screen (functions/admin_http.py).
+export const adminStaff = (token) => request('/api/admin/staff', { token });
+export const adminCreateStaff = (token, body) => request('/api/admin/staff/new', { method: 'POST', token, body });
+export const adminUpdateStaff = (token, uid, body) =>
+  request(`/api/admin/staff/${encodeURIComponent(uid)}`, { method: 'POST', token, body });
+export const adminAgencies = (token) => request('/api/admin/agencies', { token });
+export const adminSaveAgency = (token, id, body) =>
+  request(`/api/admin/agencies/${encodeURIComponent(id)}`, { method: 'POST', token, body });
+export const adminSaveReasons = (token, reasons) =>
+  request('/api/admin/dismissal-reasons', { method: 'POST', token, body: { reasons } });

@@ -16,6 +16,7 @@ import { CaseCard } from './views/card.js';
 import { setWorkCalendar, tickCountdowns } from './views/countdown.js';
 import { renderList } from './views/list.js';
 import { Mailbox } from './views/mailbox.js';
+import { AdminScreen } from './views/admin.js';
 import { matchesSearch, queuesFor, searchQuery, withFilters } from './queues.js';
 import { renderFilters } from './views/filters.js';
 import { renderNotifications } from './views/notifications.js';
@@ -310,7 +311,7 @@ async function startSession(db, auth, user, me) {
     (err) => notesEl.replaceChildren(h('p', { class: 'error small' }, `Уведомления: ${readError(err)}`)),
   ));
 
-  if (me.role === 'admin') showMailbox(db, listEl, cardEl, s);
+  if (me.role === 'admin') showAdmin(db, { tabsEl, listEl, cardEl }, s, token);
   if (me.role === 'curator' || me.role === 'supervisor') {
     const weekAgo = new Date(Date.now() - 7 * 86400 * 1000);
     s.unsubscribe.push(onSnapshot(
@@ -392,13 +393,28 @@ function reportsDashboard(db, cardEl, s, agencies, listEl) {
   };
 }
 
-// The admin's view of e-mail: every letter sent or waiting, its state, and its text (docs/web.md).
-function showMailbox(db, listEl, cardEl, s) {
-  const view = new Mailbox(listEl, cardEl);
-  cardEl.replaceChildren(h('p', { class: 'muted' }, 'Выберите письмо в списке слева.'));
+// The admin's screen (docs/web.md): staff, agencies, dismissal reasons (views/admin.js) and the mailbox,
+// one tab at a time in the list pane, the forms and letters in the card pane.
+function showAdmin(db, { tabsEl, listEl, cardEl }, s, token) {
+  const screen = new AdminScreen(listEl, cardEl, token);
+  const mailList = h('div', { id: 'mail-list' });
+  const view = new Mailbox(mailList, cardEl);
+  const tabs = [['staff', 'Сотрудники'], ['agencies', 'Органы власти'], ['reasons', 'Причины «без реагирования»'], ['mail', 'Почта']];
+  let active = 'staff';
+  const show = (id) => {
+    active = id;
+    tabsEl.replaceChildren(...tabs.map(([tab, label]) => h('button', {
+      type: 'button', class: `queue${tab === active ? ' active' : ''}`, dataset: { tab }, 'aria-pressed': tab === active ? 'true' : 'false',
+      onclick: () => show(tab),
+    }, label)));
+    cardEl.replaceChildren(h('p', { class: 'muted' }, id === 'mail' ? 'Выберите письмо в списке слева.' : 'Выберите строку или добавьте новую.'));
+    if (id === 'mail') listEl.replaceChildren(mailList);
+    else screen.load(id);
+  };
   s.unsubscribe.push(onSnapshot(query(collection(db, 'mail'), orderBy('created_at', 'desc'), limit(100)),
     (snap) => view.update(snap.docs.map((d) => ({ id: d.id, ...d.data() }))),
-    (err) => listEl.replaceChildren(h('p', { class: 'error' }, readError(err)))));
+    (err) => mailList.replaceChildren(h('p', { class: 'error' }, readError(err)))));
+  show('staff');
 }
 
 start();
