@@ -11,7 +11,7 @@ outage is a prompt ``StoreUnavailable`` (503 and a retry by the sender).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -65,13 +65,13 @@ class FirestoreCases(CaseRepository):
 
     # -- writes -------------------------------------------------------------------------------------
     def create(self, document: dict[str, Any], case: Case, events: list[CaseEvent],
-               side: SideDocument | None = None) -> bool:
+               sides: Sequence[SideDocument] = ()) -> bool:
         db, ref = self._client(), self._ref(case.id)
         batch = db.batch()
         batch.create(ref, created_document(document, case, events))
         for event in events:
             batch.create(ref.collection(EVENTS).document(event_id(event.version)), event_doc(event, case.agency_ids))
-        if side is not None:
+        for side in sides:
             batch.create(db.collection(side.collection).document(side.id), side.doc)
         with firestore_errors():
             try:

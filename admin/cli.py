@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--name", default="")
     staff.add_argument("--password", default=None, help="default: a generated one, printed once")
     sub.add_parser("openapi", help="print the staff API's OpenAPI document (JSON)")
+    sub.add_parser("move-raw-payloads", help="move the senders' raw payloads of cases stored before 2026-12 out of the "
+                                             "case documents (minimised) into raw_payloads; prints how many")
     over = sub.add_parser("oversight", help="who is the Head for §22 and the §21 report; the surge thresholds "
                                             "(docs/oversight.md); prints the settings")
     over.add_argument("--head", nargs="*", metavar="EMAIL", help="the Head's recipients (none given: the supervisors)")
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(admin.set_oversight(args.head, args.report, surge), ensure_ascii=False))
         elif args.command == "dismissal-reasons":
             print(json.dumps(admin.set_dismissal_reasons(args.set, args.remove, args.reset), ensure_ascii=False))
+        elif args.command == "move-raw-payloads":
+            print(json.dumps({"moved": admin.move_raw_payloads()}))
         elif args.command == "import-agencies":
             print(json.dumps({"imported": admin.import_agencies(args.file, now)}))
         else:

@@ -107,6 +107,35 @@ def save_dismissal_reasons(reasons: list[dict[str, str]]) -> list[dict[str, str]
     return reasons
 
 
+def move_raw_payloads(page: int = 200) -> int:
+    """Cases stored before payloads moved out of them (their ``raw.payload`` was readable by every client
+    that reads the case): each payload, minimised (no sender's secret), goes to ``raw_payloads/{id}`` and
+    leaves the case, in one commit per page. Reads the cases page by page; returns how many moved."""
+    from google.cloud.firestore import DELETE_FIELD
+
+    from intake.documents import RAW_PAYLOADS, minimised
+
+    db, moved, after = firestore_client(), 0, None
+    while True:
+        query = db.collection("cases").order_by("__name__").select(["raw", "source", "received_at"]).limit(page)
+        snaps = list((query.start_after(after) if after is not None else query).stream())
+        if not snaps:
+            return moved
+        after = snaps[-1]
+        batch = db.batch()
+        for snap in snaps:
+            doc = snap.to_dict() or {}
+            raw = doc.get("raw") or {}
+            if "payload" not in raw:
+                continue
+            batch.set(db.collection(RAW_PAYLOADS).document(snap.id), {
+                "case_id": snap.id, "source": doc.get("source"), "payload": minimised(str(raw["payload"])),
+                "truncated": bool(raw.get("truncated")), "received_at": doc.get("received_at")})
+            batch.update(snap.reference, {"raw.payload": DELETE_FIELD, "raw.truncated": DELETE_FIELD})
+            moved += 1
+        batch.commit()
+
+
 def set_oversight(head: list[str] | None, report: list[str] | None, surge: dict[str, Any]) -> dict[str, Any]:
     """Update ``settings/oversight``: the Head's recipients and the monthly report's (staff e-mails; an empty
     list: back to the supervisors), the surge thresholds given; validated whole before it is written."""

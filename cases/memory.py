@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -51,17 +51,17 @@ class InMemoryCases(CaseRepository):
 
     # -- writes -------------------------------------------------------------------------------------
     def create(self, document: dict[str, Any], case: Case, events: list[CaseEvent],
-               side: SideDocument | None = None) -> bool:
+               sides: Sequence[SideDocument] = ()) -> bool:
         with self._lock:
             self._check()
             if case.id in self.docs:
                 mine = (document.get("raw") or {}).get("write_id")
                 return bool(mine) and (self.docs[case.id].get("raw") or {}).get("write_id") == mine
-            if side is not None and side.id in self.side.get(side.collection, {}):
+            if any(side.id in self.side.get(side.collection, {}) for side in sides):
                 return False
             self.docs[case.id] = copy.deepcopy(created_document(document, case, events))
             self.trails[case.id] = {event_id(e.version): event_doc(e, case.agency_ids) for e in events}
-            if side is not None:
+            for side in sides:
                 self.side.setdefault(side.collection, {})[side.id] = copy.deepcopy(side.doc)
             self.writes += 1
             return True

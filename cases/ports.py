@@ -11,7 +11,7 @@ each to its handlers once, in order per case. Two implementations pass one contr
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -60,7 +60,8 @@ class Committed:
 
 @dataclass(frozen=True)
 class SideDocument:
-    """A document created in the same commit as a new case (intake's delivery marker)."""
+    """A document created in the same commit as a new case (intake's delivery marker, the sender's raw
+    payload)."""
 
     collection: str
     id: str
@@ -73,9 +74,9 @@ class CaseRepository(ABC):
     # -- writes: the only ones ----------------------------------------------------------------------
     @abstractmethod
     def create(self, document: dict[str, Any], case: Case, events: list[CaseEvent],
-               side: SideDocument | None = None) -> bool:
+               sides: Sequence[SideDocument] = ()) -> bool:
         """A new case: `document` (the message and whatever else is not the workflow's) with the
-        workflow's fields of `case`, its events, and `side`, in one commit. False when the case (or the
+        workflow's fields of `case`, its events, and the `sides`, in one commit. False when the case (or a
         side document) exists already; True also when a retry finds this very write in place (the
         document's ``raw.write_id``)."""
 

@@ -1,12 +1,15 @@
 """What intake stores of a new message (docs/data-model.md) and of a sender's event id. Pure.
 
-The message's document carries what is not the workflow's: the message, its source, the raw payload,
-the times; the case repository adds the workflow's fields (state, deadlines...) in the same write.
+The message's document carries what is not the workflow's: the message, its source, the times; the case
+repository adds the workflow's fields (state, deadlines...) in the same write. The sender's raw payload,
+minimised (no secrets), goes beside it in ``raw_payloads/{case id}``, which no client reads: staff read
+case documents straight from Firestore, and a payload is evidence for an audit, not for the screen.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +19,9 @@ from intake.models import Message, Network, SourceRef
 # Delivery markers only need to outlive the senders' retry horizon; a Firestore TTL policy on
 # `expire_at` may remove them afterwards (cases are never removed).
 DELIVERY_TTL = timedelta(days=30)
+RAW_PAYLOADS = "raw_payloads"
+# What a sender puts in its body that is not the message: VK's Callback API sends the community's secret.
+SECRET_KEYS = frozenset({"secret", "access_token", "token"})
 
 
 @dataclass(frozen=True)
@@ -53,10 +59,28 @@ def message_doc(message: Message) -> dict[str, Any]:
     return doc
 
 
+def minimised(raw: str) -> str:
+    """The payload without the secrets a sender puts in a JSON object's top level (VK's ``secret``); any
+    other text as it is."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return raw
+    if not isinstance(data, dict) or not SECRET_KEYS & data.keys():
+        return raw
+    return json.dumps({k: v for k, v in data.items() if k not in SECRET_KEYS}, ensure_ascii=False)
+
+
+def raw_payload(case_id: str, source: SourceRef, raw: str, raw_max_bytes: int, received_at: datetime) -> dict[str, Any]:
+    """``raw_payloads/{case id}``: the sender's payload, minimised and capped, as it proves the source."""
+    payload, truncated = cap_utf8(minimised(raw), raw_max_bytes)
+    return {"case_id": case_id, "source": source.model_dump(mode="json"), "payload": payload, "truncated": truncated,
+            "received_at": received_at}
+
+
 def new_case(message: Message, source: SourceRef, *, received_at: datetime, sender_detected_at: datetime | None,
-             raw: str, raw_max_bytes: int, write_id: str, agency_id: str | None = None) -> dict[str, Any]:
+             write_id: str, agency_id: str | None = None) -> dict[str, Any]:
     """The message's document; ``raw.write_id`` lets the writer recognise its own retried create."""
-    payload, truncated = cap_utf8(raw, raw_max_bytes)
     source_doc: dict[str, Any] = source.model_dump(mode="json")
     if agency_id:
         source_doc["agency_id"] = agency_id  # a suggestion for routing; agency_ids stays empty until routed
@@ -67,7 +91,7 @@ def new_case(message: Message, source: SourceRef, *, received_at: datetime, send
         "updated_at": received_at,
         "source": source_doc,
         "message": message_doc(message),
-        "raw": {"payload": payload, "truncated": truncated, "write_id": write_id},
+        "raw": {"write_id": write_id},
     }
 
 

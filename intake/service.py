@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,7 +49,7 @@ class CaseWorkflow(Protocol):
     and the Cloud Tasks that follow a write. Raises ``cases.ports.StoreUnavailable`` on an outage."""
 
     def open_case(self, document: dict[str, Any], case_id: str, detected_at: datetime,
-                  side: SideDocument | None = None) -> Committed | None: ...
+                  sides: Sequence[SideDocument] = ()) -> Committed | None: ...
 
     def edit_message(self, case_id: str, text: str, edited_at: datetime | None) -> Committed | None: ...
 
@@ -191,17 +191,20 @@ class IntakeService:
             return self._deleted(event, scope, now)
         message = event.message
         doc = documents.new_case(
-            message, source, received_at=now, raw=raw, raw_max_bytes=self._raw_max_bytes,
+            message, source, received_at=now,
             sender_detected_at=event.detected_at if isinstance(event, NewMessage) else None,
             write_id=uuid.uuid4().hex, agency_id=agency_id)
         case_id = message.case_id()
         delivery = self._delivery(message.network, scope, event.delivery_id, case_id,
                                   "new" if isinstance(event, NewMessage) else "edit", now)
+        payload = SideDocument(documents.RAW_PAYLOADS, case_id,
+                               documents.raw_payload(case_id, source, raw, self._raw_max_bytes, now))
+        sides = (payload, *_sides(delivery))
         if isinstance(event, NewMessage):
-            committed = self._workflow.open_case(doc, case_id, doc["detected_at"], _side(delivery))
+            committed = self._workflow.open_case(doc, case_id, doc["detected_at"], sides)
             outcome = Outcome.created if committed else Outcome.duplicate
         else:
-            committed, outcome = self._edited(event, doc, delivery)
+            committed, outcome = self._edited(event, doc, delivery, sides)
         if outcome is Outcome.created and committed is not None:
             if created is None:
                 self._created(committed)
@@ -209,8 +212,8 @@ class IntakeService:
                 created.append(committed)
         return ItemResult(external_id=message.external_id, outcome=outcome, case_id=case_id)
 
-    def _edited(self, event: EditedMessage, doc: dict[str, Any],
-                delivery: documents.Delivery | None) -> tuple[Committed | None, Outcome]:
+    def _edited(self, event: EditedMessage, doc: dict[str, Any], delivery: documents.Delivery | None,
+                sides: tuple[SideDocument, ...]) -> tuple[Committed | None, Outcome]:
         """A new text for a case (``MessageEdited``), or the case itself if the edit comes first."""
         if delivery is not None and self._store.seen(delivery):
             return None, Outcome.duplicate
@@ -219,7 +222,7 @@ class IntakeService:
             try:
                 edited = self._workflow.edit_message(case_id, event.message.text, event.edited_at)
             except NotFound:
-                opened = self._workflow.open_case(doc, case_id, doc["detected_at"], _side(delivery))
+                opened = self._workflow.open_case(doc, case_id, doc["detected_at"], sides)
                 if opened is not None:
                     return opened, Outcome.created
                 continue
@@ -279,9 +282,9 @@ class IntakeService:
             log.exception("after-create step failed for case %s", committed.case.id)
 
 
-def _side(delivery: documents.Delivery | None) -> SideDocument | None:
+def _sides(delivery: documents.Delivery | None) -> tuple[SideDocument, ...]:
     """The delivery marker, created in the same commit as the case."""
-    return None if delivery is None else SideDocument(DELIVERIES, delivery.id, delivery.doc)
+    return () if delivery is None else (SideDocument(DELIVERIES, delivery.id, delivery.doc),)
 
 
 def _unless_own(event: IntakeEvent, group_id: int) -> IntakeEvent:

@@ -8,7 +8,7 @@ a message: opening its case (§6, §8, §10, §11) and the source's edits and de
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -132,9 +132,9 @@ class CaseService:
 
     # -- intake -------------------------------------------------------------------------------------
     def open_case(self, document: dict[str, Any], case_id: str, detected_at: datetime,
-                  side: SideDocument | None = None) -> Committed | None:
+                  sides: Sequence[SideDocument] = ()) -> Committed | None:
         """A new message's case (§6), with its §8/§10/§11 deadlines, in one write with `document` (the
-        message, the source...) and `side`; None if it exists. Its tasks are the caller's to start
+        message, the source...) and the `sides`; None if it exists. Its tasks are the caller's to start
         (``after_commit``): intake schedules a batch's cases together. A deadline that cannot be computed
         must not lose the message: the case is stored without deadlines and says why."""
         try:
@@ -143,7 +143,7 @@ class CaseService:
             log.error("case %s stored without deadlines: %s", case_id, err)
             case, events = detect(case_id, detected_at, None)
             case = case.model_copy(update={"deadlines_error": str(err)})
-        if not self.cases.create(document, case, events, side):
+        if not self.cases.create(document, case, events, sides):
             return None
         return Committed(case, events, case_fields(case, events))  # the fields as created
 

@@ -78,3 +78,20 @@ def test_oversight_settings_name_the_head_and_tune_the_surges(world: World, caps
     code, err = run(capsys, "oversight", "--surge-p-value", "0.9")
     assert code == 2 and "p_value" in str(err)
     assert world.db.collection("settings").document("oversight").get().to_dict()["surge"]["p_value"] == 1e-6
+
+
+def test_old_cases_raw_payloads_move_out_of_the_case_documents(world: World,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Cases stored before the move kept the sender's body, VK's secret included, where staff read it."""
+    body = json.dumps({"type": "wall_reply_new", "group_id": 7, "secret": "vk-secret", "object": {"id": 5}})
+    world.db.collection("cases").document("vk-old").set({
+        "id": "vk-old", "source": {"kind": "vk", "id": "7"}, "received_at": samara(2026, 11, 2, 10, 0),
+        "raw": {"payload": body, "truncated": False, "write_id": "w1"}, "state": "detected"})
+    world.db.collection("cases").document("vk-new").set({"id": "vk-new", "raw": {"write_id": "w2"}})
+    code, out = run(capsys, "move-raw-payloads")
+    assert code == 0 and out == {"moved": 1}
+    assert world.db.collection("cases").document("vk-old").get().to_dict()["raw"] == {"write_id": "w1"}
+    kept = world.db.collection("raw_payloads").document("vk-old").get().to_dict()
+    assert json.loads(kept["payload"]) == {"type": "wall_reply_new", "group_id": 7, "object": {"id": 5}}
+    assert kept["source"] == {"kind": "vk", "id": "7"} and kept["received_at"] == samara(2026, 11, 2, 10, 0)
+    assert run(capsys, "move-raw-payloads") == (0, {"moved": 0})  # done once

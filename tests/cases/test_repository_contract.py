@@ -65,9 +65,10 @@ def test_create_writes_the_case_and_its_first_event_once(repo: CaseRepository) -
 def test_a_side_document_makes_the_create_all_or_nothing(repo: CaseRepository) -> None:
     case, events = detect("vk-2", T0, PLANNER)
     side = SideDocument("intake_deliveries", "vk-abc", {"event_id": "abc"})
-    assert repo.create({"id": "vk-2"}, case, events, side) is True
+    payload = SideDocument("raw_payloads", "vk-2", {"payload": "{}"})
+    assert repo.create({"id": "vk-2"}, case, events, (payload, side)) is True
     other, other_events = detect("vk-3", T0, PLANNER)
-    assert repo.create({"id": "vk-3"}, other, other_events, side) is False  # the same sender event
+    assert repo.create({"id": "vk-3"}, other, other_events, (side,)) is False  # the same sender event
     assert not repo.exists("vk-3")
 
 

@@ -47,7 +47,9 @@ def test_a_signed_batch_makes_cases(client: Any, db: Any, source_key: str) -> No
     assert case["state"] == "detected" and case["version"] == 1
     assert case["message"]["text"] == "Во дворе не убран снег"
     assert case["message"]["posted_at"].isoformat() == "2024-03-01T06:00:00+00:00"
-    assert case["source"]["kind"] == "monitoring" and json.loads(case["raw"]["payload"])["external_id"] == "wall-1_1"
+    assert case["source"]["kind"] == "monitoring" and set(case["raw"]) == {"write_id"}
+    kept = db.collection("raw_payloads").document(case["id"]).get().to_dict()  # beside it, for an audit
+    assert json.loads(kept["payload"])["external_id"] == "wall-1_1" and kept["source"]["kind"] == "monitoring"
 
 
 def test_a_batch_mixing_valid_duplicate_and_invalid_items(client: Any, db: Any, source_key: str) -> None:
@@ -148,6 +150,10 @@ def test_vk_dedupes_by_event_id_and_by_object(client: Any, db: Any, vk_group: in
         assert resp.status_code == 200 and resp.get_data(as_text=True) == "ok"
     assert count(db, "cases") == 1
     case = db.collection("cases").document(case_id_for("vk", REPLY_ID)).get().to_dict()
+    # The community's secret is in no document a client reads, nor in the payload kept for an audit.
+    assert "vk-secret" not in json.dumps(case, default=str)
+    kept = db.collection("raw_payloads").document(case["id"]).get().to_dict()
+    assert "vk-secret" not in kept["payload"] and json.loads(kept["payload"])["event_id"]
     assert case["message"]["parent"]["external_id"] == "wall-7_1"
     assert case["source"] == {"kind": "vk", "id": "7", "name": "Минздрав", "agency_id": "minzdrav"}
     assert count(db, "intake_deliveries") == 1  # e2 met the case, so no marker was left

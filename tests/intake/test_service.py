@@ -3,6 +3,7 @@ registry, through the real case workflow: fast, no emulator, a fixed clock."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -91,10 +92,20 @@ def test_a_new_message_makes_one_case_in_state_detected(env: Env) -> None:
     assert env.created == [(case["id"], NOW)]
 
 
-def test_the_raw_payload_is_capped(env: Env) -> None:
+def test_the_raw_payload_is_kept_beside_the_case_capped(env: Env) -> None:
     env.post(batch(item("wall-1_1", text="я" * 500)))
-    raw = env.cases.docs[case_id_for("vk", "wall-1_1")]["raw"]
+    case_id = case_id_for("vk", "wall-1_1")
+    raw = env.cases.side["raw_payloads"][case_id]
     assert raw["truncated"] is True and len(raw["payload"].encode()) <= 200
+    assert set(env.cases.docs[case_id]["raw"]) == {"write_id"}
+
+
+def test_a_senders_secret_is_dropped_from_the_kept_payload() -> None:
+    from intake.documents import minimised
+
+    body = json.dumps({"type": "wall_reply_new", "group_id": 7, "secret": "vk-secret", "object": {"id": 1}})
+    assert json.loads(minimised(body)) == {"type": "wall_reply_new", "group_id": 7, "object": {"id": 1}}
+    assert minimised("not json") == "not json" and minimised("[1]") == "[1]"
 
 
 def test_the_senders_detection_time_is_kept_unless_it_is_in_the_future(env: Env) -> None:

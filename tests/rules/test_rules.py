@@ -111,6 +111,8 @@ SEED: dict[str, dict[str, Any]] = {
     "vk_communities/123": {"secret_sha256": "x", "confirmation": "y", "agency_id": "a"},
     "telegram_bots/bot": {"secret_token_sha256": "x"},
     "intake_deliveries/vk-1": {"network": "vk"},
+    "raw_payloads/case-a": {"payload": "{\"type\": \"wall_reply_new\"}", "case_id": "case-a"},
+    "case_numbers/2026": {"last": 12},
     "mail/m-1": {"to": ["a@b.ru"], "recipient_uid": "u-exa", "delivery": {"state": "SUCCESS"}},
     "surges/s-1": {"label": "сообщество ВКонтакте «Х»", "case_ids": ["case-a", "case-b"], "peak": 30},
     "activity/k1": {"key": "community:vk:1", "surge": "s-1"},
@@ -388,6 +390,12 @@ CHECKS = [
     check("bad_role", "list", Q("agencies"), DENY),
     check("bad_role", "get", "settings/sla", DENY),
     check("bad_role", "get", "staff/u-bad", DENY),
+    # -- the senders' raw payloads (evidence for an audit) and the numbers' counters: no client at all
+    check("curator", "get", "raw_payloads/case-a", DENY),
+    check("admin", "get", "raw_payloads/case-a", DENY),
+    check("supervisor", "list", Q("raw_payloads"), DENY),
+    check("lead_a", "get", "raw_payloads/case-a", DENY),
+    check("admin", "get", "case_numbers/2026", DENY),
     # -- the staff record holds at once (firestore.rules current()): deactivated, moved to another agency,
     #    given another role, or not on the staff at all, the old token reads nothing
     check("deactivated", "get", "cases/case-a", DENY),
