@@ -7,6 +7,7 @@ fails before the store is touched leaves nothing behind.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from cases.errors import NotAllowed as CaseNotAllowed
 from cases.errors import NotFound
 from cases.ports import Committed, SideDocument
 from infra.clock import Clock
@@ -51,7 +53,8 @@ class CaseWorkflow(Protocol):
     def open_case(self, document: dict[str, Any], case_id: str, detected_at: datetime,
                   sides: Sequence[SideDocument] = ()) -> Committed | None: ...
 
-    def edit_message(self, case_id: str, text: str, edited_at: datetime | None) -> Committed | None: ...
+    def edit_message(self, case_id: str, text: str, edited_at: datetime | None,
+                     source: tuple[str, str] | None = None) -> Committed | None: ...
 
     def delete_at_source(self, case_id: str, deleted_by: str | None) -> Committed | None: ...
 
@@ -153,6 +156,8 @@ class IntakeService:
         ref = SourceRef(kind=SourceKind.vk, id=str(parsed.group_id), name=community.name)
         raw = body.decode(errors="replace")
         event = _unless_own(parsed.event, parsed.group_id)
+        if isinstance(event, EditedMessage | DeletedMessage):
+            _check_vk_owner(event, parsed.group_id)
         result = self._apply(event, ref, raw, self._clock(), scope=str(parsed.group_id),
                              agency_id=community.agency_id)
         return VkReply("ok", result)
@@ -163,7 +168,7 @@ class IntakeService:
         event = self._parse_telegram(body)
         ref = SourceRef(kind=SourceKind.telegram, id=bot.name, name=bot.name)
         return self._apply(event, ref, body.decode(errors="replace"), self._clock(), scope=bot.name,
-                           agency_id=bot.agency_id)
+                           agency_id=bot.agency_id, edits_own=True)
 
     def _telegram_bot(self, token: str | None, bot_name: str | None) -> TelegramBot:
         if not token:
@@ -182,9 +187,11 @@ class IntakeService:
 
     # -- one event, whatever the sender ---------------------------------------------------------------
     def _apply(self, event: IntakeEvent, source: SourceRef, raw: str, now: datetime, *, scope: str,
-               agency_id: str | None = None, created: list[Committed] | None = None) -> ItemResult:
+               agency_id: str | None = None, created: list[Committed] | None = None,
+               edits_own: bool = False) -> ItemResult:
         """Store one event. A case it creates is handed to ``created`` (a batch's after-create step runs
-        once, for all) or, without one, gets its after-create step at once."""
+        once, for all) or, without one, gets its after-create step at once. With `edits_own`, an edit
+        changes only a case this very source delivered (a Telegram bot: its own chats' messages)."""
         if isinstance(event, Ignored):
             return ItemResult(outcome=Outcome.ignored, reason=f"event {event.kind!r} is not acted on")
         if isinstance(event, DeletedMessage):
@@ -204,7 +211,8 @@ class IntakeService:
             committed = self._workflow.open_case(doc, case_id, doc["detected_at"], sides)
             outcome = Outcome.created if committed else Outcome.duplicate
         else:
-            committed, outcome = self._edited(event, doc, delivery, sides)
+            owner = (source.kind.value, source.id) if edits_own else None
+            committed, outcome = self._edited(event, doc, delivery, sides, owner)
         if outcome is Outcome.created and committed is not None:
             if created is None:
                 self._created(committed)
@@ -213,14 +221,16 @@ class IntakeService:
         return ItemResult(external_id=message.external_id, outcome=outcome, case_id=case_id)
 
     def _edited(self, event: EditedMessage, doc: dict[str, Any], delivery: documents.Delivery | None,
-                sides: tuple[SideDocument, ...]) -> tuple[Committed | None, Outcome]:
+                sides: tuple[SideDocument, ...], owner: tuple[str, str] | None) -> tuple[Committed | None, Outcome]:
         """A new text for a case (``MessageEdited``), or the case itself if the edit comes first."""
         if delivery is not None and self._store.seen(delivery):
             return None, Outcome.duplicate
         case_id = doc["id"]
         for _ in range(2):  # the case may appear between a refused edit and our create, or the reverse
             try:
-                edited = self._workflow.edit_message(case_id, event.message.text, event.edited_at)
+                edited = self._workflow.edit_message(case_id, event.message.text, event.edited_at, owner)
+            except CaseNotAllowed as err:
+                raise NotAllowed("foreign_source", f"case {case_id} was not delivered by this sender") from err
             except NotFound:
                 opened = self._workflow.open_case(doc, case_id, doc["detected_at"], sides)
                 if opened is not None:
@@ -285,6 +295,18 @@ class IntakeService:
 def _sides(delivery: documents.Delivery | None) -> tuple[SideDocument, ...]:
     """The delivery marker, created in the same commit as the case."""
     return () if delivery is None else (SideDocument(DELIVERIES, delivery.id, delivery.doc),)
+
+
+VK_OWNER = re.compile(r"^[a-z]+(-?\d+)_")
+
+
+def _check_vk_owner(event: EditedMessage | DeletedMessage, group_id: int) -> None:
+    """A community's secret changes only the community's own objects (owner ``-group_id``), never
+    another community's messages."""
+    external_id = event.message.external_id if isinstance(event, EditedMessage) else event.external_id
+    found = VK_OWNER.match(external_id)
+    if found is None or int(found.group(1)) != -group_id:
+        raise NotAllowed("vk_foreign_object", f"{external_id} does not belong to VK community {group_id}")
 
 
 def _unless_own(event: IntakeEvent, group_id: int) -> IntakeEvent:

@@ -147,10 +147,18 @@ class CaseService:
             return None
         return Committed(case, events, case_fields(case, events))  # the fields as created
 
-    def edit_message(self, case_id: str, text: str, edited_at: datetime | None) -> Committed | None:
-        """The author edited the message (``MessageEdited``); None if the text is unchanged."""
+    def edit_message(self, case_id: str, text: str, edited_at: datetime | None,
+                     source: tuple[str, str] | None = None) -> Committed | None:
+        """The author edited the message (``MessageEdited``); None if the text is unchanged. With `source`
+        (kind, id), only a case that source delivered is changed (``NotAllowed`` ``foreign_source``
+        otherwise): a sender's secret lets it change its own messages, no one else's."""
         now = self.clock()
-        return self._system(case_id, lambda case: edit_message(case, text, edited_at, now))
+
+        def apply(case: Case) -> Result:
+            _check_source(case, source)
+            return edit_message(case, text, edited_at, now)
+
+        return self._system(case_id, apply)
 
     def delete_at_source(self, case_id: str, deleted_by: str | None) -> Committed | None:
         """The message was deleted at the source (``MessageDeletedAtSource``); None if marked already.
@@ -170,6 +178,14 @@ class CaseService:
             return None
         self.after_commit(committed)
         return committed
+
+
+def _check_source(case: Case, source: tuple[str, str] | None) -> None:
+    from cases.errors import NotAllowed
+
+    stored = (case.model_extra or {}).get("source") or {}
+    if source is not None and (stored.get("kind"), stored.get("id")) != source:
+        raise NotAllowed("Сообщение получено не от этого отправителя: изменить его он не может.", code="foreign_source")
 
 
 def parse_body(model: type[M], body: dict[str, Any]) -> M:

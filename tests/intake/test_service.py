@@ -246,6 +246,22 @@ def test_vk_delete_of_an_unknown_message_records_nothing(env: Env) -> None:
     assert env.cases.docs == {} and env.store.deliveries == {}
 
 
+def test_a_communitys_secret_cannot_edit_or_delete_another_communitys_messages(env: Env) -> None:
+    env.registry.vk[8] = VkCommunity(8, "c0nf1rm8", sha256_hex("vk-secret-8"), None, "Другое сообщество")
+    env.vk(envelope(NewMessage(message("wall-8_1_r5", "Текст жителя"), delivery_id="e1")))
+    case_id = case_id_for("vk", "wall-8_1_r5")
+    before = dict(env.cases.docs[case_id]["message"])
+    for event in (EditedMessage(message("wall-8_1_r5", "Подменённый текст"), delivery_id="e2"),
+                  DeletedMessage(Network.vk, "wall-8_1_r5", delivery_id="e3")):
+        with pytest.raises(NotAllowed) as refused:
+            env.vk(envelope(event))  # community 7's secret, community 8's object
+        assert refused.value.code == "vk_foreign_object"
+    assert env.cases.docs[case_id]["message"] == before and env.cases.docs[case_id]["version"] == 1
+    own = VkEnvelope(group_id=8, secret="vk-secret-8",
+                     event=EditedMessage(message("wall-8_1_r5", "Исправленный текст"), delivery_id="e4"))
+    assert env.vk(own).result.outcome is Outcome.updated  # its own community may
+
+
 def test_other_vk_events_are_acknowledged_and_ignored(env: Env) -> None:
     reply = env.vk(envelope(Ignored("group_join", delivery_id="e9")))
     assert reply.text == "ok" and reply.result.outcome is Outcome.ignored
@@ -291,6 +307,16 @@ def test_telegram_message_then_edit(env: Env) -> None:
     case = next(iter(env.cases.docs.values()))
     assert case["source"] == {"kind": "telegram", "id": "otklik_bot", "name": "otklik_bot"}
     assert case["message"]["edits"][0]["text"] == "Когда починят дорогу?"
+
+
+def test_a_bot_edits_only_the_messages_it_delivered(env: Env) -> None:
+    env.registry.bots["other_bot"] = TelegramBot("other_bot", sha256_hex("other-token"))
+    assert tg(env, NewMessage(tg_message(), delivery_id="1")).outcome is Outcome.created
+    with pytest.raises(NotAllowed) as refused:
+        tg(env, EditedMessage(tg_message("Подменённый текст"), delivery_id="2"), token="other-token", bot="other_bot")
+    assert refused.value.code == "foreign_source"
+    case = next(iter(env.cases.docs.values()))
+    assert case["message"]["text"] == "Когда починят дорогу?" and case["version"] == 1
 
 
 # -- the after-create step of a batch ------------------------------------------------------------------
