@@ -8,6 +8,7 @@ with a path prefix per function, as ``make run`` documents.
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 import functions_framework
@@ -27,6 +28,12 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/api": ("functions.api_http", "api"),
     "/web": ("functions.web_http", "web"),
 }
+
+
+if os.environ.get("K_SERVICE"):  # deployed: refuse to start rather than run open (infra/settings.py)
+    from infra.settings import get_settings
+
+    get_settings()
 
 
 def _handler(module: str, name: str) -> Any:

@@ -13,12 +13,15 @@ import os
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from vocabulary import ZONE
 
 DEV_TASK_SECRET = "dev-only-task-secret"
+MIN_SECRET_LENGTH = 32
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1")
 
 
 ENV_PREFIX = "OTKLIK_"
@@ -54,24 +57,49 @@ class Settings(BaseModel):
     mail_from: str = "Отклик <noreply@otklik.local>"
     # Where people open the staff web client (the links in the letters); empty: base_url.
     web_url: str = ""
+    # Not OTKLIK_ variables: whether Cloud Run / Cloud Functions runs us (``K_SERVICE`` is set), and which
+    # ``*_EMULATOR_HOST`` variables are set (with FIREBASE_AUTH_EMULATOR_HOST firebase-admin accepts
+    # unsigned tokens).
+    deployed: bool = False
+    emulator_hosts: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _no_placeholder_secrets_in_production(self) -> Settings:
-        if self.env == "production":
-            if self.task_secret == DEV_TASK_SECRET and not self.tasks_service_account:
-                raise ValueError("production needs OTKLIK_TASKS_SERVICE_ACCOUNT (OIDC) or a real task secret")
-            if self.project_id.startswith("demo-"):
-                raise ValueError("production cannot run on a demo- project id")
-            if self.smtp_host and self.smtp_security == "none":
-                raise ValueError("production sends mail only over TLS: OTKLIK_SMTP_SECURITY=starttls or ssl")
+    def _fail_closed_in_production(self) -> Settings:
+        """A deployed function runs in production, and production refuses to start with anything that would
+        let a stranger in: no OIDC service account for tasks and the scheduler (the shared secret is then
+        never accepted), a weak task secret, an emulator variable, a local address, a demo project."""
+        if self.deployed and self.env != "production":
+            raise ValueError("a deployed function (K_SERVICE is set) runs with OTKLIK_ENV=production only")
+        if self.env != "production":
+            return self
+        if not self.tasks_service_account:
+            raise ValueError("production needs OTKLIK_TASKS_SERVICE_ACCOUNT: tasks and the scheduler call with "
+                             "OIDC tokens of that service account (the shared secret is never accepted)")
+        if self.task_secret != DEV_TASK_SECRET and len(self.task_secret) < MIN_SECRET_LENGTH:
+            raise ValueError(f"OTKLIK_TASK_SECRET is weak: at least {MIN_SECRET_LENGTH} characters")
+        if self.emulator_hosts:
+            raise ValueError(f"production refuses emulator variables: {', '.join(self.emulator_hosts)}")
+        for name in ("base_url", "web_url"):
+            if urlsplit(getattr(self, name)).hostname in {h.strip("[]") for h in LOCAL_HOSTS}:
+                raise ValueError(f"production refuses a local OTKLIK_{name.upper()}: {getattr(self, name)}")
+        if self.project_id.startswith("demo-"):
+            raise ValueError("production cannot run on a demo- project id")
+        if self.smtp_host and self.smtp_security == "none":
+            raise ValueError("production sends mail only over TLS: OTKLIK_SMTP_SECURITY=starttls or ssl")
         return self
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """The settings from ``OTKLIK_*`` variables; a bad value raises pydantic's ValidationError."""
+        """The settings from ``OTKLIK_*`` variables (a deployed function defaults to production); a bad value
+        raises pydantic's ValidationError."""
         source = os.environ if environ is None else environ
-        return cls.model_validate({key[len(ENV_PREFIX):].lower(): value for key, value in source.items()
-                                   if key.upper().startswith(ENV_PREFIX)})
+        values: dict[str, object] = {key[len(ENV_PREFIX):].lower(): value for key, value in source.items()
+                                     if key.upper().startswith(ENV_PREFIX)}
+        values["deployed"] = bool(source.get("K_SERVICE"))
+        values["emulator_hosts"] = tuple(sorted(k for k, v in source.items() if k.upper().endswith("_EMULATOR_HOST") and v))
+        if values["deployed"]:
+            values.setdefault("env", "production")
+        return cls.model_validate(values)
 
 
 @lru_cache(maxsize=1)
