@@ -29,6 +29,7 @@ from cases.documents import (
     event_id,
     number_year,
     numbered_fields,
+    valid_document_id,
 )
 from cases.errors import NotFound
 from cases.events import CaseEvent
@@ -57,6 +58,8 @@ class FirestoreCases(CaseRepository):
         return bounded(self._timeout_s)
 
     def _ref(self, case_id: str) -> DocumentReference:
+        if not valid_document_id(case_id):  # an id from a request or a task: never a path, never a 5xx
+            raise NotFound(f"Обращение {case_id[:100]} не найдено.")
         return self._client().collection(CASES).document(case_id)
 
     def _snap(self, case_id: str) -> DocumentSnapshot:
@@ -180,6 +183,8 @@ class FirestoreCases(CaseRepository):
         return snap.to_dict() or {}
 
     def exists(self, case_id: str) -> bool:
+        if not valid_document_id(case_id):
+            return False
         with firestore_errors():
             return bool(self._ref(case_id).get(field_paths=["state"], **self._rpc()).exists)
 

@@ -72,6 +72,10 @@ def update_staff(uid: str, change: StaffChange, now: datetime) -> dict[str, Any]
     rules compare with the token's claims on every read (docs/rules.md)."""
     from firebase_admin import auth
 
+    from cases.documents import valid_document_id
+
+    if not valid_document_id(uid):
+        raise StaffError("нет такого сотрудника")
     ref = firestore_client().collection("staff").document(uid)
     snap = ref.get()
     if not snap.exists:
@@ -134,6 +138,12 @@ def move_raw_payloads(page: int = 200) -> int:
             batch.update(snap.reference, {"raw.payload": DELETE_FIELD, "raw.truncated": DELETE_FIELD})
             moved += 1
         batch.commit()
+
+
+def save_web_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """``settings/web``: read by /web/config.json (within a minute) when a page opens."""
+    firestore_client().collection("settings").document("web").set(settings, merge=True)
+    return settings
 
 
 def set_oversight(head: list[str] | None, report: list[str] | None, surge: dict[str, Any]) -> dict[str, Any]:

@@ -112,6 +112,13 @@ class Reasons(BaseModel):
     reasons: list[Reason] = Field(min_length=1, max_length=50)
 
 
+class WebSettings(BaseModel):
+    """The web client's settings (POST /api/admin/web-settings, ``settings/web``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    session_only: bool = Field(description="sign-in lasts until the browser is closed (shared workstations)")
+
+
 def staff_doc(member: StaffMember, uid: str, now: datetime) -> dict[str, Any]:
     return {"uid": uid, "email": member.email, "name": member.name, "role": member.role,
             "agency_id": member.agency_id, "active": True, "updated_at": now}

@@ -152,6 +152,18 @@ def _agency_names() -> Callable[[], dict[str, str]]:
     return _part("agency_names", lambda: ttl_cached(_load_agency_names))
 
 
+def web_settings() -> dict[str, Any]:
+    """``settings/web``: the admin's choices for the web client (``session_only``); re-read once a minute."""
+    return _part("web_settings", lambda: ttl_cached(_load_web_settings))()
+
+
+def _load_web_settings() -> dict[str, Any]:
+    from infra.firestore import firestore_client
+
+    snap = firestore_client().collection("settings").document("web").get(timeout=5)
+    return snap.to_dict() or {} if snap.exists else {}
+
+
 def reports() -> FirestoreReports:
     """The §21 report's reads and writes (a month's cases, the briefs, the runs, the files)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -76,7 +76,7 @@ class Text(Body):
 
 class SubmitDraft(Body):
     text: str = Field(default="", max_length=20000)
-    attachments: list[str] = Field(default_factory=list, max_length=20)
+    attachments: list[Annotated[str, Field(max_length=2000)]] = Field(default_factory=list, max_length=20)
     intermediate: bool = False
     measures_taken: str | None = Field(default=None, max_length=20000)
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, Field
 
 from cases.events import CaseEvent
 from cases.model import Case, provisional_years
@@ -42,6 +44,27 @@ def number_year(detected_at: datetime) -> str:
 def case_number(year: str, sequence: int) -> str:
     """The short human number: "2026-01234" (five digits at least: a region sees tens of thousands a year)."""
     return f"{year}-{sequence:05d}"
+
+
+MAX_ID_BYTES = 1500  # Firestore's limit for a document id
+MAX_CASE_BYTES = 900_000  # Firestore refuses a document over 1 MiB; this leaves room for its own accounting
+
+
+def valid_document_id(value: str) -> bool:
+    """Whether Firestore takes `value` as one document id: not empty, no "/", not "." or "..", not a
+    reserved ``__name__``, at most 1500 bytes. Ids from outside are checked with it before any lookup."""
+    return (bool(value) and "/" not in value and value not in (".", "..")
+            and not (value.startswith("__") and value.endswith("__")) and len(value.encode()) <= MAX_ID_BYTES)
+
+
+def _document_id(value: str) -> str:
+    if not valid_document_id(value):
+        raise ValueError("not a document id: empty, '/', '.', '..' or a reserved __name__")
+    return value
+
+
+# An id that comes from a request or a task body (pydantic): refused (4xx) unless Firestore can take it.
+DocumentId = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_document_id)]
 
 
 def event_id(version: int) -> str:
@@ -142,8 +165,20 @@ def command_write(doc: Mapping[str, Any], seen_version: int | None, apply: Any, 
     fields = case_fields(new, events)
     fields["updated_at"] = events[-1].at
     updates, removed = stored(fields)
+    _check_size({**doc, **updates})
     event_docs = [(event_id(e.version), event_doc(e, new.agency_ids)) for e in events]
     return Committed(new, events, fields), updates, removed, event_docs
+
+
+def _check_size(doc: Mapping[str, Any]) -> None:
+    """A write that would take the case past Firestore's document limit is refused (422), not sent to fail."""
+    import json
+
+    from cases.errors import Invalid
+
+    if len(json.dumps(doc, default=str, ensure_ascii=False).encode()) > MAX_CASE_BYTES:
+        raise Invalid("Обращение стало слишком большим для хранения: сократите текст проекта, принятые меры "
+                      "или вложения.", code="case_too_large")
 
 
 def all_scheduled(doc: Mapping[str, Any], created: set[str]) -> bool:

@@ -14,6 +14,8 @@ from cases.events import MessageDeletedAtSource, MessageEdited
 from cases.model import Case
 from cases.ports import Unchanged
 
+KEPT_EDITS = 20
+
 
 def edit_message(case: Case, text: str, edited_at: datetime | None, now: datetime) -> Result:
     """The author changed the text: the new one replaces it, the earlier one is kept in ``edits``.
@@ -23,7 +25,9 @@ def edit_message(case: Case, text: str, edited_at: datetime | None, now: datetim
     if previous == text:
         raise Unchanged("same_text")
     earlier = {"text": previous, "edited_at": edited_at, "replaced_at": aware(now)}
-    message.update(text=text, edits=[*message.get("edits", []), earlier])
+    # The case keeps the last KEPT_EDITS earlier texts (a case is one Firestore document, at most 1 MiB);
+    # every one stays in the audit trail (MessageEdited's previous_text).
+    message.update(text=text, edits=[*message.get("edits", []), earlier][-KEPT_EDITS:])
     payload = {"text": text, "previous_text": previous, "edited_at": edited_at}
     return commit(case, None, MessageEdited, now, payload=payload, message=message)
 

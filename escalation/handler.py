@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from cases.documents import DocumentId
 from cases.errors import NotFound
 from cases.escalation import Action, Decision, Wake, escalate
 from cases.model import Case
@@ -32,7 +33,7 @@ class DeadlineTask(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    case_id: str = Field(min_length=1, max_length=300)
+    case_id: DocumentId
     key: str = Field(min_length=1, max_length=300)
     due: AwareDatetime
     kind: Literal["due", "warning"] = "due"

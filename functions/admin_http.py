@@ -7,6 +7,7 @@ POST /api/admin/staff/<uid>          {name?, role?, agency_id?, active?}: effect
 GET  /api/admin/agencies             the agencies
 POST /api/admin/agencies/<id>        {name, short_name, kind}: add or change an agency
 POST /api/admin/dismissal-reasons    {reasons: [{code, label}]}: the whole list
+POST /api/admin/web-settings         {session_only: bool}: sign-in lasts only for the browser session
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from typing import Any
 
 from flask import Request
 
-ADDRESSES = {("staff",): "GET", ("staff", "new"): "POST", ("agencies",): "GET", ("dismissal-reasons",): "POST"}
+from functions.body import json_object
+
+ADDRESSES = {("staff",): "GET", ("staff", "new"): "POST", ("agencies",): "GET", ("dismissal-reasons",): "POST",
+             ("web-settings",): "POST"}
 
 
 def allowed_method(parts: list[str]) -> str | None:
@@ -29,7 +33,15 @@ def allowed_method(parts: list[str]) -> str | None:
 def handle(request: Request, actor: Any, parts: list[str]) -> tuple[int, Any]:
     """(status, body) of an admin call; refusals are the API's: ``NotAllowed``, ``BadBody``, ``Invalid``."""
     from admin import operations
-    from admin.staff import AgencyRecord, Reasons, StaffChange, StaffCreate, StaffError, StaffMember
+    from admin.staff import (
+        AgencyRecord,
+        Reasons,
+        StaffChange,
+        StaffCreate,
+        StaffError,
+        StaffMember,
+        WebSettings,
+    )
     from cases.errors import Invalid, NotAllowed
     from infra.clock import system_clock
     from workflow.service import parse_body
@@ -40,9 +52,7 @@ def handle(request: Request, actor: Any, parts: list[str]) -> tuple[int, Any]:
         if parts == ["staff"]:
             return 200, {"staff": operations.list_staff()}
         return 200, {"agencies": operations.list_agencies()}
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Invalid("Тело запроса должно быть объектом JSON.", code="bad_json")
+    body = json_object(request)
     now = system_clock()
     try:
         if parts == ["staff", "new"]:
@@ -57,6 +67,8 @@ def handle(request: Request, actor: Any, parts: list[str]) -> tuple[int, Any]:
             record = parse_body(AgencyRecord, {**body, "id": parts[1]})
             operations.add_agency(record, now)
             return 200, {"agency": record.model_dump()}
+        if parts == ["web-settings"]:
+            return 200, {"web": operations.save_web_settings(parse_body(WebSettings, body).model_dump())}
         reasons = parse_body(Reasons, body)
         return 200, {"reasons": operations.save_dismissal_reasons([r.model_dump() for r in reasons.reasons])}
     except StaffError as err:

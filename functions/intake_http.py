@@ -7,11 +7,12 @@ instance (import time is cold-start time).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import IO, Any
+from typing import Any
 
 from flask import Request, Response, jsonify
 
 from cases.ports import StoreUnavailable as CaseStoreUnavailable
+from functions.body import UnreadableBody, capped_body
 from intake.errors import IntakeError, NotAllowed, NotAuthenticated, message_ru
 from intake.events import BadPayload
 from intake.service import IntakeService
@@ -36,10 +37,9 @@ _BAD_PAYLOAD_STATUS = {"too_many_items": 413, "payload_too_large": 413}
 def _handle(request: Request, call: Callable[[IntakeService, bytes], Any]) -> Any:
     if request.method != "POST":
         return _error(405, "method_not_allowed", f"{request.method} is not accepted; use POST")
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        return _error(413, "payload_too_large", f"the body is larger than {MAX_BODY_BYTES} bytes")
-    body = _read_capped(request.stream, MAX_BODY_BYTES)
-    if body is None:
+    try:
+        body = capped_body(request, MAX_BODY_BYTES)
+    except UnreadableBody:
         return _error(413, "payload_too_large", f"the body is larger than {MAX_BODY_BYTES} bytes")
     try:
         return call(get_service(), body)
@@ -53,19 +53,6 @@ def _handle(request: Request, call: Callable[[IntakeService, bytes], Any]) -> An
         return _error(503, "store_unavailable", str(exc))
     except IntakeError as exc:
         return _error(400, exc.code, exc.detail)
-
-
-def _read_capped(stream: IO[bytes], limit: int) -> bytes | None:
-    """At most ``limit`` bytes, or None if there is more: a huge body is never held in memory."""
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = stream.read(min(64 * 1024, limit + 1 - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return None if size > limit else b"".join(chunks)
 
 
 def monitoring(request: Request) -> Any:

@@ -15,12 +15,15 @@ from typing import Any
 from flask import Request, jsonify
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from cases.documents import DocumentId
 from cases.ports import StoreUnavailable
+from functions.body import UnreadableBody, json_object
 from infra.tasks import TasksUnavailable
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Otklik-Task-Secret"
+MAX_TASK_BYTES = 64 * 1024  # a task's body is a few ids
 OUTAGES = (StoreUnavailable, TasksUnavailable)  # 503: Cloud Tasks (or Scheduler) tries again
 
 
@@ -46,7 +49,7 @@ class EventsTask(BaseModel):
     """The body of the outbox's task (``escalation.tasks.events_task``)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
-    case_id: str = Field(min_length=1, max_length=300)
+    case_id: DocumentId
 
 
 def events(request: Request) -> Any:
@@ -103,9 +106,10 @@ def _task(request: Request, path: str, model: type[BaseModel]) -> Any:
     denied = authenticate(request, path)
     if denied is not None:
         return denied
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return error_response(400, "bad_json", "Тело задачи должно быть объектом JSON.")
+    try:
+        body = json_object(request, MAX_TASK_BYTES)
+    except UnreadableBody as err:
+        return error_response(err.status, err.code, err.message)
     try:
         return model.model_validate(body)
     except ValidationError as err:

@@ -74,16 +74,24 @@ def main(argv: Sequence[str] | None = None, registry: Any = None) -> int:
         elif args.command == "add-vk-community":
             if args.group_id <= 0:
                 return _fail("GROUP_ID is the community's positive id (without the minus sign)")
+            if len(args.secret.strip()) < MIN_SECRET:
+                return _fail(f"--secret must be at least {MIN_SECRET} characters: without it anyone could post as "
+                             "the community")
             registry.add_vk_community(args.group_id, args.secret, args.confirmation, args.agency, args.name, now)
             _print({"vk_community": args.group_id, "agency": args.agency, "webhook": "/intake/vk"})
         else:
             if not _BOT_NAME.fullmatch(args.name):
                 return _fail("bot NAME is its username: latin letters, digits and '_'")
+            if len(args.secret_token.strip()) < MIN_SECRET:
+                return _fail(f"--secret-token must be at least {MIN_SECRET} characters")
             registry.add_telegram_bot(args.name, args.secret_token, args.agency, now)
             _print({"telegram_bot": args.name, "agency": args.agency, "webhook": f"/intake/telegram?bot={args.name}"})
     except AlreadyRegistered as exc:
         return _fail(str(exc))
     return 0
+
+
+MIN_SECRET = 8  # VK allows up to 50 characters; Telegram's secret_token 1-256
 
 
 def _print(doc: dict[str, Any]) -> None:

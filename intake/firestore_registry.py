@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from google.api_core import exceptions as gexc
 from google.api_core.retry import Retry, if_exception_type
 
+from cases.documents import valid_document_id
 from intake.registry import MonitoringSource, TelegramBot, VkCommunity, sha256_hex
 from intake.store import firestore_errors
 
@@ -34,12 +35,16 @@ class FirestoreRegistry:
         return {"retry": retry, "timeout": self._timeout_s}
 
     def _get(self, collection: str, doc_id: str) -> dict[str, Any] | None:
+        if not valid_document_id(doc_id):
+            return None  # no such sender: an id from a request, never a path
         with firestore_errors():
             snap = self._client().collection(collection).document(doc_id).get(**self._rpc())
         return snap.to_dict() if snap.exists else None
 
     # -- reads, on every request (through CachedRegistry) --------------------------------------
     def monitoring_source(self, source_id: str) -> MonitoringSource | None:
+        if not valid_document_id(source_id):
+            return None
         db = self._client()
         refs = [db.collection(SOURCES).document(source_id), db.collection(SOURCE_SECRETS).document(source_id)]
         with firestore_errors():

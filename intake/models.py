@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl
 
 from vocabulary import Network
 
@@ -48,6 +48,21 @@ class ParentRef(BaseModel):
     url: HttpUrl | None = None
 
 
+def _plausible(moment: datetime) -> datetime:
+    """An instant a message can have: from 1970 to 2200 in UTC (the edges of the datetime range overflow
+    when converted, and no social network is older than 1970)."""
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the instant is outside the supported range") from None
+    if not 1970 <= utc.year <= 2200:
+        raise ValueError("the instant must be between 1970 and 2200")
+    return moment
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_plausible)]
+
+
 class Message(BaseModel):
     """A citizen's public message, whatever network and sender it came from."""
 
@@ -57,7 +72,7 @@ class Message(BaseModel):
     url: HttpUrl | None = None
     author: Author = Author()
     text: str = Field(default="", max_length=100_000)
-    posted_at: AwareDatetime | None = None
+    posted_at: Instant | None = None
     attachments: list[Attachment] = Field(default_factory=list, max_length=100)
     engagement: Engagement = Engagement()
     parent: ParentRef | None = None

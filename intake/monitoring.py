@@ -11,16 +11,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import AwareDatetime, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from intake.events import BadPayload, NewMessage, json_object
-from intake.models import Message
+from intake.models import Instant, Message
 
 SOURCE_HEADER = "X-Otklik-Source"
 MAX_ITEMS = 500
 REQUIRED_FIELDS = ("network", "external_id", "text", "posted_at")
 
-_instant = TypeAdapter(AwareDatetime)
+_instant = TypeAdapter(Instant)
 
 
 @dataclass(frozen=True)

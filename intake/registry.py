@@ -22,8 +22,9 @@ def sha256_hex(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def secret_matches(given: str | None, stored_sha256: str) -> bool:
-    if given is None:
+def secret_matches(given: str | None, stored_sha256: str | None) -> bool:
+    """An empty secret, given or stored, never matches."""
+    if not given or not stored_sha256:
         return False
     return hmac.compare_digest(sha256_hex(given).encode(), stored_sha256.encode())
 

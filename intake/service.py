@@ -151,7 +151,7 @@ class IntakeService:
             raise NotAllowed("unknown_vk_community", f"VK community {parsed.group_id} is not registered")
         if isinstance(parsed, VkConfirmation):
             return VkReply(community.confirmation)
-        if community.secret_sha256 and not secret_matches(parsed.secret, community.secret_sha256):
+        if not secret_matches(parsed.secret, community.secret_sha256):
             raise NotAllowed("vk_secret_mismatch", f"wrong secret for VK community {parsed.group_id}")
         ref = SourceRef(kind=SourceKind.vk, id=str(parsed.group_id), name=community.name)
         raw = body.decode(errors="replace")

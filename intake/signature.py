@@ -42,7 +42,7 @@ def parse_header(header: str | None) -> tuple[int, list[str]]:
         if not sep:
             raise NotAuthenticated("signature_malformed", f"expected t=<unix seconds>,v1=<hex>, got {part!r}")
         if name == "t":
-            if not value.isascii() or not value.isdigit() or timestamp is not None:
+            if not value.isascii() or not value.isdigit() or len(value) > 12 or timestamp is not None:
                 raise NotAuthenticated("signature_malformed", "t must be one integer count of unix seconds")
             timestamp = int(value)
         elif name == "v1":

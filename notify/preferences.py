@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cases.errors import Invalid, NotAllowed, NotFound
+from cases.errors import Invalid, NotFound
 from cases.ports import StoreUnavailable
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ READ_ALL_LIMIT = 500
 
 class Notifications(Protocol):
     def mark_read(self, uid: str, notification_id: str) -> None:
-        """NotFound if there is no such notification; NotAllowed if it is someone else's."""
+        """NotFound if there is no such notification, or it is someone else's (the same answer)."""
         ...
 
     def mark_all_read(self, uid: str) -> int: ...
@@ -43,10 +43,8 @@ class FirestoreNotifications:
         ref = self._client().collection("notifications").document(notification_id)
         with _outages():
             snap = ref.get(timeout=self._timeout_s)
-            if not snap.exists:
-                raise NotFound("Уведомление не найдено.")
-            if (snap.to_dict() or {}).get("recipient_uid") != uid:
-                raise NotAllowed("Это уведомление адресовано не вам.", code="not_your_notification")
+            if not snap.exists or (snap.to_dict() or {}).get("recipient_uid") != uid:
+                raise NotFound("Уведомление не найдено.")  # someone else's looks the same as none
             ref.update({"read": True}, timeout=self._timeout_s)
 
     def mark_all_read(self, uid: str) -> int:

@@ -22,7 +22,7 @@ from cases.message import delete_at_source, edit_message
 from cases.model import Actor, Case
 from cases.ports import CaseRepository, Committed, SideDocument, StaffDirectory, Unchanged
 from cases.routing import detect
-from cases.transitions import authorize
+from cases.transitions import TRANSITIONS, authorize
 from deadlines.errors import CalendarError
 from deadlines.policy import SlaPolicy
 from escalation.tasks import after_commit
@@ -69,9 +69,12 @@ class CaseService:
         parsed = parse_body(spec.body, body)
         parsed = self._check_references(command, parsed, actor)
         now, policy = self.clock(), self.policy()
+        def allowed(case: Case) -> None:
+            readable(case, actor)
+            authorize(command, case, actor)
+
         committed = self.cases.execute(case_id, parsed.version,
-                                       lambda case: spec.run(case, actor, parsed, now, policy),
-                                       authorize=lambda case: authorize(command, case, actor))
+                                       lambda case: spec.run(case, actor, parsed, now, policy), authorize=allowed)
         self.after_commit(committed)
         return committed
 
@@ -113,6 +116,8 @@ class CaseService:
             unknown = sorted(set(body.agency_ids) - self.agencies())
             if unknown:
                 raise Invalid(f"Неизвестный исполнительный орган: {', '.join(unknown)}.", code="unknown_agency")
+        if command == "link_repeat" and actor.role not in TRANSITIONS["link_repeat"].roles:
+            return body  # refused for the role before anyone learns whether the earlier case exists
         if command == "link_repeat" and body.earlier_case_id and not self.cases.exists(body.earlier_case_id):
             raise Invalid(f"Обращение {body.earlier_case_id} не найдено.", code="earlier_case_not_found")
         return body
@@ -178,6 +183,19 @@ class CaseService:
             return None
         self.after_commit(committed)
         return committed
+
+
+READS_ALL = frozenset({"curator", "supervisor"})
+
+
+def readable(case: Case | dict[str, Any], actor: Actor) -> None:
+    """``NotFound`` unless the actor may read the case: to one who may not, a case that exists and one that
+    does not look the same (curators and supervisors read all; an agency's staff its cases; admins none)."""
+    agency_ids = case.get("agency_ids", []) if isinstance(case, dict) else case.agency_ids
+    if actor.role in READS_ALL or (actor.agency_id is not None and actor.agency_id in agency_ids):
+        return
+    case_id = case.get("id") if isinstance(case, dict) else case.id
+    raise NotFound(f"Обращение {case_id} не найдено.")  # the words the store uses for a case it does not have
 
 
 def _check_source(case: Case, source: tuple[str, str] | None) -> None:

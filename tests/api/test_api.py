@@ -32,14 +32,20 @@ def test_me_tells_role_and_agency(world: World) -> None:
     assert me["role"] == "agency_lead" and me["agency_id"] == "mintrans"
 
 
-def test_other_agencies_and_roles_are_refused_with_403(world: World) -> None:
+def test_other_agencies_and_roles_are_refused(world: World) -> None:
+    """Who may not read the case gets the answer a case that does not exist gets (404: nothing to learn);
+    who may read it but not do this gets 403 with the reason."""
     world.detect(CASE, samara(2026, 12, 10, 10, 0))
     world.clock.now = samara(2026, 12, 10, 10, 30)
     world.ok("curator", CASE, "route", agency_ids=["mintrans"])
     response = world.post("executor_minstroy", CASE, "accept")
-    assert response.status_code == 403 and response.get_json()["error"] == "agency_not_allowed"
-    assert world.client.get(f"/api/cases/{CASE}", headers=world.people.header("executor_minstroy")).status_code == 403
-    assert world.client.get(f"/api/cases/{CASE}", headers=world.people.header("admin")).status_code == 403
+    missing = world.post("executor_minstroy", "vk-none", "accept", version=2)
+    assert response.status_code == missing.status_code == 404
+    assert response.get_json()["message"] == f"Обращение {CASE} не найдено."
+    assert missing.get_json()["message"] == "Обращение vk-none не найдено."
+    for who in ("executor_minstroy", "admin"):
+        for case_id in (CASE, "vk-none"):
+            assert world.client.get(f"/api/cases/{case_id}", headers=world.people.header(who)).status_code == 404
     assert world.client.get(f"/api/cases/{CASE}", headers=world.people.header("supervisor")).status_code == 200
     assert world.post("supervisor", CASE, "approve").status_code == 403
     assert world.case(CASE)["version"] == 2  # refusals changed nothing
@@ -142,7 +148,7 @@ def test_a_stale_version_from_a_stranger_is_refused_before_it_is_compared(world:
     world.detect(CASE, samara(2026, 12, 10, 10, 0))
     world.ok("curator", CASE, "route", agency_ids=["mintrans"])
     stranger = world.post("executor_minzdrav", CASE, "accept", version=1)  # another agency's executor
-    assert stranger.status_code == 403 and stranger.get_json()["error"] == "agency_not_allowed"
+    assert stranger.status_code == 404 and stranger.get_json()["error"] == "not_found"
     assert "version" not in stranger.get_json() and "state" not in stranger.get_json()
     wrong_role = world.post("supervisor", CASE, "approve", version=1)
     assert wrong_role.status_code == 403 and wrong_role.get_json()["error"] == "role_not_allowed"

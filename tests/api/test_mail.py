@@ -63,7 +63,7 @@ def test_a_person_reads_their_notifications_and_chooses_how_to_be_told(world: Wo
     lead, curator = world.people.header("lead_minstroy"), world.people.header("curator")
     mine = [s.id for s in world.db.collection("notifications").stream()
             if s.to_dict()["recipient_uid"] == world.people.uids["lead_minstroy"]]
-    assert world.client.post(f"/api/notifications/{mine[0]}/read", json={}, headers=curator).status_code == 403
+    assert world.client.post(f"/api/notifications/{mine[0]}/read", json={}, headers=curator).status_code == 404
     assert world.client.post(f"/api/notifications/{mine[0]}/read", json={}, headers=lead).status_code == 200
     assert world.db.collection("notifications").document(mine[0]).get().to_dict()["read"] is True
     assert world.client.post("/api/notifications/n-none/read", json={}, headers=lead).status_code == 404

@@ -24,7 +24,7 @@ def test_a_rerouted_agency_loses_the_case(world: World) -> None:
     world.ok("curator", CASE, "reroute", agency_ids=["mintrans"], reason="Дорога региональная: Минтранс")
     case = world.case(CASE)
     assert (case["state"], case["agency_id"], case["agency_ids"]) == ("assigned", "mintrans", ["mintrans"])
-    assert world.client.get(f"/api/cases/{CASE}", headers=lead).status_code == 403
+    assert world.client.get(f"/api/cases/{CASE}", headers=lead).status_code == 404  # gone, as if never there
     assert world.client.get(f"/api/cases/{CASE}", headers=world.people.header("lead_mintrans")).status_code == 200
     world.dispatch(CASE)
     told: dict[str, list[str]] = {}

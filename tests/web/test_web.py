@@ -52,6 +52,10 @@ def test_web_files_and_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     monkeypatch.delenv("OTKLIK_WEB_API_KEY", raising=False)
     get_settings.cache_clear()
     request.addfinalizer(get_settings.cache_clear)
+    import bootstrap
+
+    bootstrap.override(web_settings=lambda: {"session_only": True})  # the admin's choice for shared desks
+    request.addfinalizer(bootstrap.reset)
     assert _get("/").status_code == 302 and _get("/").location.endswith("/web/")
     assert _get("/web").status_code == 301
     page = _get("/web/")
@@ -60,6 +64,15 @@ def test_web_files_and_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     assert config["projectId"] == "demo-web" and config["apiKey"] == "demo-key"
     assert config["timeZone"] == "Europe/Samara"
     assert config["authEmulatorHost"] == "127.0.0.1:9099" and config["firestoreEmulatorHost"] == "127.0.0.1:8080"
+    assert config["sessionOnly"] is True
+    # No framing, no sniffing, no referrer; scripts and connections only here, Firebase and its emulators.
+    for path in ("/web/", "/web/config.json", "/web/style.css", "/web/secret.txt"):
+        headers = _get(path).headers
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
+        policy = dict(p.strip().split(" ", 1) for p in headers["Content-Security-Policy"].split(";"))
+        assert policy["frame-ancestors"] == "'none'" and policy["script-src"] == "'self'"
+        assert policy["object-src"] == "'none'" and "https://firestore.googleapis.com" in policy["connect-src"]
+        assert "http://127.0.0.1:9099" in policy["connect-src"] and "http://127.0.0.1:8080" in policy["connect-src"]
     monkeypatch.setitem(web_http.FILES, "app.js", (tmp_path / "missing.js", "text/javascript"))
     missing = _get("/web/app.js")
     assert missing.status_code == 404
@@ -259,7 +272,7 @@ def test_curator_signs_in_sees_live_cases_and_routes_one(demo_stack: Stack, tmp_
             expect(page.locator("#whoami")).to_contain_text("Анна Куратова")
 
             # The live list: every demo case, newest first, each with a state and a ticking countdown.
-            page.wait_for_function("document.querySelectorAll('tr.case-row').length >= 40", timeout=30_000)
+            expect(page.locator("tr.case-row").nth(39)).to_be_attached(timeout=30_000)  # no eval: the CSP forbids it
             rows = page.locator("tr.case-row")
             assert rows.count() >= 40
             detected = page.locator("tr.case-row[data-state=detected]:not(.overdue)")  # one with a deadline running
@@ -753,8 +766,8 @@ def test_the_curator_filters_the_queues_and_finds_a_case_by_its_short_number(dem
         page.select_option("#filter-network", "telegram")
         expect(page.locator("#filters summary")).to_have_text("Фильтры (1)")
         expect(rows.first).to_be_visible(timeout=15_000)
-        page.wait_for_function("() => [...document.querySelectorAll('tr.case-row td:nth-child(5)')]"
-                               ".every(td => td.textContent === 'Telegram')", timeout=15_000)
+        others = page.locator("tr.case-row td:nth-child(5)").filter(has_not_text="Telegram")
+        expect(others).to_have_count(0, timeout=15_000)
         expect(all_tab).not_to_have_text(str(before), timeout=15_000)  # the count follows the filter
         filtered = int(all_tab.inner_text())
         assert 0 < filtered < before

@@ -56,3 +56,4 @@ export const adminSaveAgency = (token, id, body) =>
   request(`/api/admin/agencies/${encodeURIComponent(id)}`, { method: 'POST', token, body });
 export const adminSaveReasons = (token, reasons) =>
   request('/api/admin/dismissal-reasons', { method: 'POST', token, body: { reasons } });
+export const adminSaveWebSettings = (token, body) => request('/api/admin/web-settings', { method: 'POST', token, body });

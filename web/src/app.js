@@ -2,7 +2,8 @@
 // the staff API for every action (see docs/web.md).
 import { initializeApp } from 'firebase/app';
 import {
-  connectAuthEmulator, getAuth, onAuthStateChanged, signInWithEmailAndPassword, signOut,
+  browserLocalPersistence, browserSessionPersistence, connectAuthEmulator, getAuth, onAuthStateChanged, setPersistence,
+  signInWithEmailAndPassword, signOut,
 } from 'firebase/auth';
 import {
   collection, connectFirestoreEmulator, doc, getCountFromServer, getDoc, getDocs, getFirestore, limit, onSnapshot,
@@ -45,6 +46,9 @@ async function start() {
   const auth = getAuth(app);
   const db = getFirestore(app);
   if (config.authEmulatorHost) connectAuthEmulator(auth, `http://${config.authEmulatorHost}`, { disableWarnings: true });
+  // Shared workstations (the admin's setting): the sign-in ends when the browser is closed. After the
+  // emulator is connected: Firebase refuses to connect one once auth has been used.
+  await setPersistence(auth, config.sessionOnly ? browserSessionPersistence : browserLocalPersistence);
   if (config.firestoreEmulatorHost) {
     const [host, port] = config.firestoreEmulatorHost.split(':');
     connectFirestoreEmulator(db, host, Number(port));
@@ -67,7 +71,7 @@ async function start() {
         h('button', { type: 'button', onclick: () => signOut(auth) }, 'Выйти')));
       return;
     }
-    startSession(db, auth, user, me);
+    startSession(db, auth, user, me, config);
   });
   setInterval(() => tickCountdowns(root), 30_000); // minutes, not seconds: no hundred ticking timers
 }
@@ -81,7 +85,7 @@ function stopSession() {
   session = null;
 }
 
-async function startSession(db, auth, user, me) {
+async function startSession(db, auth, user, me, config) {
   const agencies = new Map();
   try {
     (await getDocs(collection(db, 'agencies'))).forEach((d) => agencies.set(d.id, d.data()));
@@ -245,12 +249,16 @@ async function startSession(db, auth, user, me) {
     shown = PAGE;
     subscribeList();
   } }, searchInput, h('button', { type: 'submit' }, 'Найти')) : null;
-  const paintTabs = () => tabsEl.replaceChildren(...[...queues.map((q) => h('button', {
+  // The tabs are drawn again as counts come in; the search form stays where it is (moving it would take
+  // the focus, and an Enter, from someone typing in it).
+  const tabButtons = h('span', { class: 'queue-tabs' });
+  tabsEl.replaceChildren(...[tabButtons, searchForm].filter(Boolean));
+  const paintTabs = () => tabButtons.replaceChildren(...[...queues.map((q) => h('button', {
     type: 'button', class: `queue${q === current ? ' active' : ''}`, dataset: { queue: q.id },
     'aria-pressed': q === current ? 'true' : 'false', onclick: () => { current = q; shown = PAGE; subscribeList(); },
   }, q.label, counts.has(q.id) ? h('span', { class: 'queue-count' }, ` ${counts.get(q.id)}`) : null)),
   current && !queues.includes(current) ? h('span', { class: 'queue active search-label' }, current.label) : null,
-  searchForm].filter(Boolean)); // replaceChildren would write a null as the text "null"
+  ].filter(Boolean)); // replaceChildren would write a null as the text "null"
   const countQueues = () => queues.forEach((q) => getCountFromServer(queueQuery(q, 0))
     .then((snap) => { counts.set(q.id, snap.data().count); paintTabs(); })
     .catch((err) => console.warn('count', q.id, err)));
@@ -311,7 +319,7 @@ async function startSession(db, auth, user, me) {
     (err) => notesEl.replaceChildren(h('p', { class: 'error small' }, `Уведомления: ${readError(err)}`)),
   ));
 
-  if (me.role === 'admin') showAdmin(db, { tabsEl, listEl, cardEl }, s, token);
+  if (me.role === 'admin') showAdmin(db, { tabsEl, listEl, cardEl }, s, token, config);
   if (me.role === 'curator' || me.role === 'supervisor') {
     const weekAgo = new Date(Date.now() - 7 * 86400 * 1000);
     s.unsubscribe.push(onSnapshot(
@@ -395,8 +403,8 @@ function reportsDashboard(db, cardEl, s, agencies, listEl) {
 
 // The admin's screen (docs/web.md): staff, agencies, dismissal reasons (views/admin.js) and the mailbox,
 // one tab at a time in the list pane, the forms and letters in the card pane.
-function showAdmin(db, { tabsEl, listEl, cardEl }, s, token) {
-  const screen = new AdminScreen(listEl, cardEl, token);
+function showAdmin(db, { tabsEl, listEl, cardEl }, s, token, config) {
+  const screen = new AdminScreen(listEl, cardEl, token, { sessionOnly: Boolean(config.sessionOnly) });
   const mailList = h('div', { id: 'mail-list' });
   const view = new Mailbox(mailList, cardEl);
   const tabs = [['staff', 'Сотрудники'], ['agencies', 'Органы власти'], ['reasons', 'Причины «без реагирования»'], ['mail', 'Почта']];

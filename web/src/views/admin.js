@@ -12,7 +12,8 @@ export const AGENCY_KINDS = {
 const field = (id, label, control) => h('div', { class: 'field' }, h('label', { for: id }, label), control);
 
 export class AdminScreen {
-  constructor(listEl, cardEl, token) {
+  constructor(listEl, cardEl, token, web = { sessionOnly: false }) {
+    this.web = web; // the web client's settings, as config.json gave them
     this.listEl = listEl;
     this.cardEl = cardEl;
     this.token = token; // () -> Promise<ID token>
@@ -49,9 +50,24 @@ export class AdminScreen {
     h('td', {}, p.name || '—'), h('td', { class: 'small' }, p.email || ''), h('td', {}, ROLE_LABELS[p.role] || p.role || '—'),
     h('td', {}, p.agency_id ? this.agencyName(p.agency_id) : ''),
     h('td', { class: p.active === false ? 'error' : 'ok' }, p.active === false ? 'отключён' : 'действует')));
+    const saved = h('span', { class: 'small', role: 'status', id: 'session-status' });
+    const sessionOnly = h('input', { type: 'checkbox', id: 'session-only', checked: this.web.sessionOnly, onchange: async () => {
+      try {
+        await api.adminSaveWebSettings(await this.token(), { session_only: sessionOnly.checked });
+        this.web.sessionOnly = sessionOnly.checked;
+        saved.className = 'small ok';
+        saved.textContent = ' Сохранено: действует для входов с этого момента.';
+      } catch (err) {
+        saved.className = 'small error';
+        saved.textContent = ` ${err.message}`;
+        sessionOnly.checked = this.web.sessionOnly;
+      }
+    } });
     this.listEl.replaceChildren(
       h('div', { class: 'list-head' }, h('h2', {}, 'Сотрудники'), h('span', { class: 'muted', id: 'staff-count' }, `всего: ${people.length}`),
         h('button', { type: 'button', id: 'staff-add', onclick: () => this.staffForm(null) }, 'Добавить сотрудника')),
+      h('p', {}, h('label', { class: 'check' }, sessionOnly,
+        ' Вход только до закрытия браузера (для общих рабочих мест)'), saved),
       h('table', { class: 'cases', id: 'staff-table' },
         h('thead', {}, h('tr', {}, ['Имя', 'Почта', 'Роль', 'Орган власти', 'Доступ'].map((t) => h('th', {}, t)))),
         h('tbody', {}, rows)));
