@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot
 
 CASES = "cases"
+TERMINAL = ("closed", "excluded", "dismissed")  # the states a case's retention period runs from
 ATTEMPTS = 8  # a case written by someone else meanwhile: read again and decide again
 NUMBER_ATTEMPTS = 8  # commits per numbering run (numbered chunks and refused ones together)
 
@@ -211,6 +212,40 @@ class FirestoreCases(CaseRepository):
 
     def unscheduled(self, limit: int) -> list[str]:
         return self._ids(self._where("unscheduled", "==", True).limit(limit))
+
+    def erasable(self, before: datetime, limit: int) -> list[str]:
+        from google.cloud.firestore import FieldFilter
+
+        query = (self._where("personal_data", "==", True).where(filter=FieldFilter("state", "in", list(TERMINAL)))
+                 .where(filter=FieldFilter("updated_at", "<", before)).order_by("updated_at").limit(limit))
+        return self._ids(query)
+
+    def delete_side(self, collection: str, doc_id: str) -> None:
+        if valid_document_id(doc_id):
+            with firestore_errors():
+                self._client().collection(collection).document(doc_id).delete(**self._rpc())
+
+    def by_author(self, *, url: str | None = None, name: str | None = None, limit: int = 500) -> list[str]:
+        found: list[str] = []
+        for field, value in (("message.author.url", url), ("message.author.name", name)):
+            if value:
+                found += [i for i in self._ids(self._where(field, "==", value).limit(limit)) if i not in found]
+        return found[:limit]
+
+    def redact_events(self, case_id: str, keys: frozenset[str], replacement: str) -> int:
+        db, changed = self._client(), 0
+        with firestore_errors():
+            snaps = list(self._ref(case_id).collection(EVENTS).stream(timeout=self._timeout_s))
+            batch = db.batch()
+            for snap in snaps:
+                payload = (snap.to_dict() or {}).get("payload") or {}
+                hit = {f"payload.{k}": replacement for k in payload if k in keys and payload[k] not in (None, "", replacement)}
+                if hit:
+                    batch.update(snap.reference, hit)
+                    changed += 1
+            if changed:
+                batch.commit(**self._rpc())
+        return changed
 
     def with_provisional_years(self, years: list[int], limit: int) -> list[str]:
         return self._ids(self._where("provisional_years", "array_contains_any", years).limit(limit))

@@ -29,7 +29,16 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--password", default=None, help="default: a generated one, printed once")
     sub.add_parser("openapi", help="print the staff API's OpenAPI document (JSON)")
     sub.add_parser("move-raw-payloads", help="move the senders' raw payloads of cases stored before 2026-12 out of the "
-                                             "case documents (minimised) into raw_payloads; prints how many")
+                                             "case documents (minimised) into raw_payloads, and mark the cases' "
+                                             "personal data for the retention job; prints how many")
+    erase = sub.add_parser("erase-author", help="152-FZ: erase the personal data of every case whose author has this "
+                                                "profile link or name (a subject's request), recorded in each audit trail")
+    erase.add_argument("--url", default=None, help="the author's profile link, as the case shows it")
+    erase.add_argument("--name", default=None, help="the author's name, exactly as the case shows it")
+    erase.add_argument("--request", required=True, help="the request's reference (e.g. its registration number)")
+    erase.add_argument("--by", required=True, metavar="EMAIL", help="the admin who carries it out (a staff e-mail)")
+    keep = sub.add_parser("retention", help="152-FZ: how many years a closed case keeps its personal data; prints it")
+    keep.add_argument("--case-years", type=int, default=None)
     over = sub.add_parser("oversight", help="who is the Head for §22 and the §21 report; the surge thresholds "
                                             "(docs/oversight.md); prints the settings")
     over.add_argument("--head", nargs="*", metavar="EMAIL", help="the Head's recipients (none given: the supervisors)")
@@ -70,6 +79,14 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(admin.set_dismissal_reasons(args.set, args.remove, args.reset), ensure_ascii=False))
         elif args.command == "move-raw-payloads":
             print(json.dumps({"moved": admin.move_raw_payloads()}))
+        elif args.command == "erase-author":
+            import bootstrap  # an entry point: the case store and service of the composition root
+
+            done = admin.erase_author(bootstrap.cases(), bootstrap.case_service(), args.url, args.name, args.request,
+                                      args.by)
+            print(json.dumps(done, ensure_ascii=False))
+        elif args.command == "retention":
+            print(json.dumps(admin.set_retention(args.case_years)))
         elif args.command == "import-agencies":
             print(json.dumps({"imported": admin.import_agencies(args.file, now)}))
         else:

@@ -121,7 +121,8 @@ def move_raw_payloads(page: int = 200) -> int:
 
     db, moved, after = firestore_client(), 0, None
     while True:
-        query = db.collection("cases").order_by("__name__").select(["raw", "source", "received_at"]).limit(page)
+        query = (db.collection("cases").order_by("__name__")
+                 .select(["raw", "source", "received_at", "personal_data", "erased_at"]).limit(page))
         snaps = list((query.start_after(after) if after is not None else query).stream())
         if not snaps:
             return moved
@@ -129,6 +130,8 @@ def move_raw_payloads(page: int = 200) -> int:
         batch = db.batch()
         for snap in snaps:
             doc = snap.to_dict() or {}
+            if "personal_data" not in doc:  # what the retention job looks for (cases before 2026-12 lack it)
+                batch.update(snap.reference, {"personal_data": not doc.get("erased_at")})
             raw = doc.get("raw") or {}
             if "payload" not in raw:
                 continue
@@ -144,6 +147,39 @@ def save_web_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """``settings/web``: read by /web/config.json (within a minute) when a page opens."""
     firestore_client().collection("settings").document("web").set(settings, merge=True)
     return settings
+
+
+def erase_author(cases: Any, service: Any, url: str | None, name: str | None, request: str,
+                 by_email: str) -> dict[str, Any]:
+    """152-FZ, a subject's request: every case whose author has this profile link or name loses its personal
+    data; each case's audit trail records it (``PersonalDataErased``: the request, and the admin). `cases`
+    and `service` are the composition root's (``python -m admin`` passes them)."""
+    from cases.model import Actor
+    from workflow.retention import erase_case
+
+    if not (url or name) or not request.strip():
+        raise StaffError("укажите --url или --name автора и --request (номер обращения субъекта)")
+    uid = _uid_of(by_email)
+    staff = firestore_client().collection("staff").document(uid).get().to_dict() or {}
+    if staff.get("role") != "admin":
+        raise StaffError(f"{by_email} не администратор")
+    actor = Actor(uid=uid, role="admin", name=str(staff.get("name") or by_email))
+    found = cases.by_author(url=url, name=name)
+    erased = [case_id for case_id in found
+              if erase_case(service, cases, case_id, "subject_request", request.strip(), actor)]
+    return {"found": found, "erased": erased}
+
+
+def set_retention(case_years: int | None) -> dict[str, Any]:
+    ref = firestore_client().collection("settings").document("retention")
+    if case_years is not None:
+        if not 1 <= case_years <= 75:
+            raise StaffError("срок хранения: от 1 до 75 лет")
+        ref.set({"case_years": case_years}, merge=True)
+    snap = ref.get()
+    from workflow.retention import DEFAULT_CASE_YEARS
+
+    return {"case_years": (snap.to_dict() or {}).get("case_years", DEFAULT_CASE_YEARS) if snap.exists else DEFAULT_CASE_YEARS}
 
 
 def set_oversight(head: list[str] | None, report: list[str] | None, surge: dict[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from outbox.registry import Ports
     from oversight.alerts import Oversight
     from oversight.settings import OversightSettings
+    from workflow.retention import Retention
     from workflow.service import CaseService
 
 T = TypeVar("T")
@@ -150,6 +151,20 @@ def agency_names() -> dict[str, str]:
 
 def _agency_names() -> Callable[[], dict[str, str]]:
     return _part("agency_names", lambda: ttl_cached(_load_agency_names))
+
+
+def retention() -> Retention:
+    """``settings/retention`` (152-FZ: how long cases keep personal data), else the default; once a minute."""
+    return _part("retention", lambda: ttl_cached(_load_retention))()
+
+
+def _load_retention() -> Retention:
+    from infra.firestore import firestore_client
+    from workflow.retention import DEFAULT_CASE_YEARS, Retention
+
+    snap = firestore_client().collection("settings").document("retention").get(timeout=5)
+    years = (snap.to_dict() or {}).get("case_years") if snap.exists else None
+    return Retention(case_years=int(years) if isinstance(years, int) and 1 <= years <= 75 else DEFAULT_CASE_YEARS)
 
 
 def web_settings() -> dict[str, Any]:

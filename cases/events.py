@@ -185,6 +185,13 @@ class MessageDeletedAtSource(CaseEvent):
     type: Literal["MessageDeletedAtSource"] = "MessageDeletedAtSource"
 
 
+class PersonalDataErased(CaseEvent):
+    """152-FZ: the message's personal data were erased (its retention period ended, or its author asked).
+    payload: reason (retention | subject_request), request (the request's reference, if any)"""
+
+    type: Literal["PersonalDataErased"] = "PersonalDataErased"
+
+
 class MarkedSignificant(CaseEvent):
     """§22. payload: reason"""
 
@@ -229,7 +236,7 @@ EVENT_TYPES: dict[str, type[CaseEvent]] = {
         DraftSubmitted, Approved, ReturnedForRework, Published, Closed, RepeatLinked, ExclusionFlagged,
         ExclusionDismissed, ExclusionConfirmed, ExclusionReversed, MarkedSignificant, DeadlinesRecomputed,
         DeadlineWarned, DeadlineMissed, MessageEdited, MessageDeletedAtSource, Dismissed, Reopened,
-        ReRouted, Withdrawn, IntermediateRequested,
+        ReRouted, Withdrawn, IntermediateRequested, PersonalDataErased,
     )
 }
 

@@ -34,6 +34,8 @@ from cases.ports import (
     StoreUnavailable,
 )
 
+TERMINAL = ("closed", "excluded", "dismissed")  # the states a case's retention period runs from
+
 
 class InMemoryCases(CaseRepository):
     def __init__(self) -> None:
@@ -141,6 +143,37 @@ class InMemoryCases(CaseRepository):
 
     def unscheduled(self, limit: int) -> list[str]:
         return self._where(lambda d: d.get("unscheduled") is True, limit)
+
+    def erasable(self, before: datetime, limit: int) -> list[str]:
+        with self._lock:
+            found = sorted((d["updated_at"], i) for i, d in self.docs.items()
+                           if d.get("personal_data", True) and d.get("state") in TERMINAL and d.get("updated_at")
+                           and d["updated_at"] < before)
+            return [i for _, i in found[:limit]]
+
+    def delete_side(self, collection: str, doc_id: str) -> None:
+        with self._lock:
+            self._check()
+            self.side.get(collection, {}).pop(doc_id, None)
+
+    def by_author(self, *, url: str | None = None, name: str | None = None, limit: int = 500) -> list[str]:
+        def match(d: dict[str, Any]) -> bool:
+            author = (d.get("message") or {}).get("author") or {}
+            return bool((url and author.get("url") == url) or (name and author.get("name") == name))
+
+        return self._where(match, limit)
+
+    def redact_events(self, case_id: str, keys: frozenset[str], replacement: str) -> int:
+        with self._lock:
+            self._check()
+            changed = 0
+            for event in self.trails.get(case_id, {}).values():
+                payload = event.get("payload") or {}
+                hit = [k for k in payload if k in keys and payload[k] not in (None, "", replacement)]
+                for key in hit:
+                    payload[key] = replacement
+                changed += bool(hit)
+            return changed
 
     def with_provisional_years(self, years: list[int], limit: int) -> list[str]:
         return self._where(lambda d: bool(set(d.get("provisional_years") or []) & set(years)), limit)

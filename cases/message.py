@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from cases.apply import Result, aware, commit
-from cases.events import MessageDeletedAtSource, MessageEdited
-from cases.model import Case
+from cases.events import MessageDeletedAtSource, MessageEdited, PersonalDataErased
+from cases.model import Actor, Case
 from cases.ports import Unchanged
 
 KEPT_EDITS = 20
@@ -42,3 +42,27 @@ def delete_at_source(case: Case, deleted_at: datetime, deleted_by: str | None) -
         message["deleted_by"] = deleted_by
     return commit(case, None, MessageDeletedAtSource, deleted_at, payload={"deleted_by": deleted_by},
                   message=message)
+
+
+ERASED = "[удалено]"
+# What of a message identifies its author or says what they wrote; the rest (network, times, engagement
+# counts, the parent's id) stays for the reports.
+PERSONAL = ("text", "url", "author", "attachments", "edits", "deleted_by")
+
+
+def erase_personal_data(case: Case, reason: str, now: datetime, request: str | None = None,
+                        actor: Actor | None = None) -> Result:
+    """152-FZ: the message's text, author, links and earlier texts, and the texts written about it (drafts,
+    contributions, returns' reasons), are replaced; the case's course (states, deadlines, who did what and
+    when, published answers' links) stays for the reports and the audit. ``Unchanged`` if done already."""
+    if case.erased_at is not None:
+        raise Unchanged("already_erased")
+    message = {k: v for k, v in case.message.items() if k not in PERSONAL}
+    message.update(text=ERASED, author={"name": ERASED}, attachments=[], edits=[])
+    drafts = [d.model_copy(update={"text": ERASED, "measures_taken": ERASED if d.measures_taken else None,
+                                   "attachments": []}) for d in case.drafts]
+    contributions = {a: c.model_copy(update={"text": ERASED}) for a, c in case.contributions.items()}
+    returns = [r.model_copy(update={"reason": ERASED}) for r in case.returns]
+    return commit(case, actor, PersonalDataErased, aware(now), payload={"reason": reason, "request": request},
+                  message=message, drafts=drafts, contributions=contributions, returns=returns, erased_at=aware(now),
+                  personal_data=False)

@@ -197,6 +197,10 @@ class Case(_Frozen):
     # Why the case has no deadlines (stored before provisional years, when a year without calendar data
     # was refused); ``restore_deadlines`` gives them and clears it.
     deadlines_error: str | None = None
+    # 152-FZ: when the message's personal data were erased (``cases.message.erase_personal_data``); until
+    # then ``personal_data`` is true, which the retention job's query looks for.
+    erased_at: AwareDatetime | None = None
+    personal_data: bool = True
 
     @model_validator(mode="before")
     @classmethod

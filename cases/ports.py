@@ -94,6 +94,19 @@ class CaseRepository(ABC):
         Off the intake's path: the outbox's task after each write and the sweep call it."""
 
     @abstractmethod
+    def redact_events(self, case_id: str, keys: frozenset[str], replacement: str) -> int:
+        """152-FZ: in every event of the case, each payload value under one of `keys` becomes `replacement`
+        (the audit trail keeps who did what and when, not what a citizen wrote); how many events changed."""
+
+    @abstractmethod
+    def delete_side(self, collection: str, doc_id: str) -> None:
+        """Delete a document created beside a case (the sender's raw payload, when personal data go)."""
+
+    @abstractmethod
+    def by_author(self, *, url: str | None = None, name: str | None = None, limit: int = 500) -> list[str]:
+        """Cases whose message's author has this profile link, or this name (152-FZ: a subject's request)."""
+
+    @abstractmethod
     def confirm_scheduled(self, case_id: str, created: Iterable[str]) -> bool:
         """The Cloud Tasks named in `created` exist: clear ``unscheduled`` if every pending wake-up of the
         case has its task now (a wake-up's task name is fixed by the write that made it). True if so."""
@@ -126,6 +139,11 @@ class CaseRepository(ABC):
     @abstractmethod
     def unscheduled(self, limit: int) -> list[str]:
         """Cases whose wake-ups may lack their Cloud Tasks."""
+
+    @abstractmethod
+    def erasable(self, before: datetime, limit: int) -> list[str]:
+        """Cases closed, excluded or set aside, last written before `before`, still holding personal data
+        (``personal_data``), the oldest first: what the retention job erases."""
 
     @abstractmethod
     def with_provisional_years(self, years: list[int], limit: int) -> list[str]:

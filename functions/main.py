@@ -25,6 +25,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/scheduler/sweep": ("functions.scheduler_http", "sweep"),
     "/scheduler/digest": ("functions.scheduler_http", "digest"),
     "/scheduler/monthly-report": ("functions.scheduler_http", "monthly_report"),
+    "/scheduler/retention": ("functions.scheduler_http", "retention"),
     "/api": ("functions.api_http", "api"),
     "/web": ("functions.web_http", "web"),
 }
@@ -78,6 +79,11 @@ def scheduler_digest(request: Request) -> Any:
 @functions_framework.http
 def scheduler_monthly_report(request: Request) -> Any:
     return _handler(*ROUTES["/scheduler/monthly-report"])(request)
+
+
+@functions_framework.http
+def scheduler_retention(request: Request) -> Any:
+    return _handler(*ROUTES["/scheduler/retention"])(request)
 
 
 @functions_framework.http

@@ -4,7 +4,8 @@ One pass: the deadlines' backstop and the outbox's (``escalation.sweep``), the p
 upkeep on the cases (``escalation.upkeep``: provisional deadlines recomputed once their year is
 published, cases without deadlines repaired), mail whose task was lost, and the admins' daily warning
 before the calendar runs out (``notify.calendar_warning``). POST /scheduler/digest: the daily digests.
-POST /scheduler/monthly-report: the §21 monthly report (``reports.monthly``).
+POST /scheduler/monthly-report: the §21 monthly report (``reports.monthly``). POST /scheduler/retention
+(daily): personal data whose retention period has ended are erased (``workflow.retention``, 152-FZ).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 SWEEP_PATH = "/scheduler/sweep"
 DIGEST_PATH = "/scheduler/digest"
 MONTHLY_PATH = "/scheduler/monthly-report"
+RETENTION_PATH = "/scheduler/retention"
 MAIL_BATCH = 50
 
 
@@ -88,6 +90,23 @@ def monthly_report(request: Request) -> Any:
         log.warning("monthly report: store unavailable, the next run retries: %s", err)
         return unavailable()
     return jsonify(done), 200
+
+
+def retention(request: Request) -> Any:
+    """POST /scheduler/retention (Cloud Scheduler, daily at 03:00 Izhevsk time): 152-FZ erasure of the
+    cases whose retention period has ended (a batch per run; the next run goes on)."""
+    import bootstrap
+    from workflow.retention import run_retention
+
+    refused = _refused(request, RETENTION_PATH)
+    if refused is not None:
+        return refused
+    try:
+        done = run_retention(bootstrap.case_service(), bootstrap.cases(), bootstrap.clock()(), bootstrap.retention())
+    except OUTAGES as err:
+        log.warning("retention: store unavailable, the next run retries: %s", err)
+        return unavailable()
+    return jsonify(status="ok", **done), 200
 
 
 def sweep(request: Request) -> Any:

@@ -22,6 +22,10 @@ DELIVERY_TTL = timedelta(days=30)
 RAW_PAYLOADS = "raw_payloads"
 # What a sender puts in its body that is not the message: VK's Callback API sends the community's secret.
 SECRET_KEYS = frozenset({"secret", "access_token", "token"})
+# 152-FZ: what a sender tells about a person that the work does not need (Telegram: the language, premium
+# status, places, phone numbers); a person's id (`from.id`) goes too, their name and username stay.
+PERSONAL_KEYS = frozenset({"language_code", "is_premium", "added_to_attachment_menu", "location", "venue",
+                           "contact", "phone_number"})
 
 
 @dataclass(frozen=True)
@@ -60,15 +64,26 @@ def message_doc(message: Message) -> dict[str, Any]:
 
 
 def minimised(raw: str) -> str:
-    """The payload without the secrets a sender puts in a JSON object's top level (VK's ``secret``); any
+    """The payload without the secrets a sender puts in a JSON object's top level (VK's ``secret``) and the
+    personal details the work does not need, at any depth (``PERSONAL_KEYS``, a person's ``from.id``); any
     other text as it is."""
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return raw
-    if not isinstance(data, dict) or not SECRET_KEYS & data.keys():
+    if not isinstance(data, dict):
         return raw
-    return json.dumps({k: v for k, v in data.items() if k not in SECRET_KEYS}, ensure_ascii=False)
+    cleaned = _without_personal({k: v for k, v in data.items() if k not in SECRET_KEYS})
+    return raw if cleaned == data else json.dumps(cleaned, ensure_ascii=False)
+
+
+def _without_personal(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _without_personal(v, k) for k, v in value.items()
+                if k not in PERSONAL_KEYS and not (key == "from" and k == "id")}
+    if isinstance(value, list):
+        return [_without_personal(v) for v in value]
+    return value
 
 
 def raw_payload(case_id: str, source: SourceRef, raw: str, raw_max_bytes: int, received_at: datetime) -> dict[str, Any]:

@@ -190,7 +190,9 @@ def _author(sent: _Message) -> Author:
     if sent.from_ is not None:
         user = sent.from_
         name = " ".join(part for part in (user.first_name, user.last_name) if part)
-        return Author(name=name[:500], url=_profile(user.username), external_id=str(user.id))
+        # 152-FZ: a person's Telegram id is not kept (the name and public profile link are what the case
+        # shows); a chat's id is an organisation's and stays.
+        return Author(name=name[:500], url=_profile(user.username), external_id=None)
     return Author()
 
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from cases.ports import StoreUnavailable
 from notify.inapp import COLLECTION
+
+# 152-FZ: a notification names a case and quotes what happened; a Firestore TTL policy on `expire_at`
+# removes it after this (docs/personal-data.md).
+NOTIFICATION_TTL = timedelta(days=180)
+
+
+def expiring(doc: dict[str, Any]) -> dict[str, Any]:
+    return {**doc, "expire_at": doc["created_at"] + NOTIFICATION_TTL} if doc.get("created_at") else doc
 
 if TYPE_CHECKING:
     from google.cloud.firestore import Client
@@ -22,7 +31,7 @@ class FirestoreInbox:
         from google.api_core import exceptions
 
         try:
-            self._client().collection(COLLECTION).document(doc_id).create(doc, timeout=self._timeout_s)
+            self._client().collection(COLLECTION).document(doc_id).create(expiring(doc), timeout=self._timeout_s)
         except exceptions.AlreadyExists:
             return False
         except (exceptions.GoogleAPICallError, exceptions.RetryError) as err:
@@ -41,7 +50,7 @@ class InMemoryInbox:
     def put(self, doc_id: str, doc: dict[str, Any]) -> bool:
         if doc_id in self.docs:
             return False
-        self.docs[doc_id] = copy.deepcopy(doc)
+        self.docs[doc_id] = copy.deepcopy(expiring(doc))
         return True
 
     def get(self, doc_id: str) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ import copy
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -66,6 +66,9 @@ def digest_letter(day: str, items: list[dict[str, str]]) -> Letter:
                   env.get_template("digest.html").render(day=day, items=items))
 
 
+MAIL_TTL = timedelta(days=90)
+
+
 def document(to: str, mail: Letter, *, recipient_uid: str, kind: str, created_at: datetime, send_at: datetime,
              urgent: bool, digest: bool, case_id: str | None = None, event: str | None = None,
              attachments: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -76,6 +79,7 @@ def document(to: str, mail: Letter, *, recipient_uid: str, kind: str, created_at
         "attachments": list(attachments or ()),
         "delivery": {"state": "DIGEST" if digest else "PENDING", "attempts": 0, "error": None},
         "recipient_uid": recipient_uid, "kind": kind, "urgent": urgent, "send_at": send_at, "created_at": created_at,
+        "expire_at": send_at + MAIL_TTL,  # 152-FZ: a Firestore TTL policy removes sent letters after this
     }
     if case_id:
         doc["case_id"] = case_id

@@ -156,6 +156,7 @@ EVENT_LABELS: dict[str, str] = {
     "ExecutorAssigned": "Назначен исполнитель",
     "ContributionMade": "Направлена информация для общего ответа",
     "PassedOn": "Передано следующему органу для общего ответа",
+    "PersonalDataErased": "Персональные данные удалены",
     "DraftSubmitted": "Проект ответа направлен на согласование",
     "Approved": "Проект ответа согласован",
     "ReturnedForRework": "Возвращено на доработку",

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from cases.apply import Result
 from cases.documents import case_fields
 from cases.errors import Invalid, NotFound
-from cases.message import delete_at_source, edit_message
+from cases.message import delete_at_source, edit_message, erase_personal_data
 from cases.model import Actor, Case
 from cases.ports import CaseRepository, Committed, SideDocument, StaffDirectory, Unchanged
 from cases.routing import detect
@@ -170,6 +170,12 @@ class CaseService:
         ``NotFound`` when no case is known."""
         now = self.clock()
         return self._system(case_id, lambda case: delete_at_source(case, now, deleted_by))
+
+    def erase(self, case_id: str, reason: str, request: str | None = None,
+              actor: Actor | None = None) -> Committed | None:
+        """152-FZ: the case's personal data erased (``PersonalDataErased``); None if erased already."""
+        now = self.clock()
+        return self._system(case_id, lambda case: erase_personal_data(case, reason, now, request, actor))
 
     # -- follow-up ----------------------------------------------------------------------------------
     def after_commit(self, committed: Committed) -> None:
