@@ -1,5 +1,5 @@
 # Two commands matter: `make run` and `make test`. Both set up what they need first (idempotently).
-.PHONY: run test unit setup lint bench
+.PHONY: run test unit setup lint bench deploy
 
 setup:
 	@bash scripts/setup.sh
@@ -24,3 +24,11 @@ lint: setup
 
 bench: setup
 	@for b in bench/*.py; do .venv/bin/python $$b || exit 1; done
+
+# Deploy to Google Cloud (docs/deploy.md): make deploy PROJECT=otklik-udm REGION=europe-west1 [DRY_RUN=1]
+# [SMTP_HOST=... SMTP_PORT=... SMTP_USER=... MAIL_FROM=...]; the SMTP password comes on stdin.
+deploy: setup
+	@test -n "$(PROJECT)" -a -n "$(REGION)" || { echo "usage: make deploy PROJECT=<gcp project> REGION=<region> [DRY_RUN=1]"; exit 2; }
+	@.venv/bin/python scripts/deploy.py --project "$(PROJECT)" --region "$(REGION)" $(if $(DRY_RUN),--dry-run) \
+		$(if $(SMTP_HOST),--smtp-host "$(SMTP_HOST)") $(if $(SMTP_PORT),--smtp-port "$(SMTP_PORT)") \
+		$(if $(SMTP_USER),--smtp-user "$(SMTP_USER)") $(if $(MAIL_FROM),--mail-from "$(MAIL_FROM)")

@@ -21,7 +21,7 @@ from typing import Any
 from cases.documents import started_keys
 from cases.ports import CaseRepository, Committed
 from cases.wakeups import Wakeup, iso, task_name, wakeup_task_name, wakeups
-from infra.tasks import TaskQueue, TaskRequest, TasksUnavailable
+from infra.tasks import TaskQueue, TaskRequest, TasksUnavailable, function_url
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def wakeup_task(case_id: str, wakeup: Wakeup, base_url: str, at: datetime | None
     """The task for one wake-up; `retry` parts name a later attempt (an early delivery re-queued)."""
     return TaskRequest(
         name=wakeup_task_name(case_id, wakeup, *retry),
-        url=base_url.rstrip("/") + DEADLINE_PATH,
+        url=function_url(base_url, DEADLINE_PATH),
         payload={"case_id": case_id, "key": wakeup.key, "due": iso(wakeup.due), "kind": wakeup.kind},
         at=at or wakeup.at,
     )
@@ -42,7 +42,7 @@ def wakeup_task(case_id: str, wakeup: Wakeup, base_url: str, at: datetime | None
 
 def events_task(case_id: str, version: int, base_url: str, at: datetime) -> TaskRequest:
     """The outbox's call for the events of one commit (named by the case and the commit's last version)."""
-    return TaskRequest(name=task_name(case_id, "events", str(version)), url=base_url.rstrip("/") + EVENTS_PATH,
+    return TaskRequest(name=task_name(case_id, "events", str(version)), url=function_url(base_url, EVENTS_PATH),
                        payload={"case_id": case_id}, at=at)
 
 

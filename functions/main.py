@@ -32,9 +32,10 @@ ROUTES: dict[str, tuple[str, str]] = {
 
 
 if os.environ.get("K_SERVICE"):  # deployed: refuse to start rather than run open (infra/settings.py)
+    from infra.logs import install
     from infra.settings import get_settings
 
-    get_settings()
+    install(get_settings().project_id)  # JSON lines with severity and the request's trace, for Cloud Logging
 
 
 def _handler(module: str, name: str) -> Any:
@@ -94,6 +95,12 @@ def scheduler_sweep(request: Request) -> Any:
 @functions_framework.http
 def staff_api(request: Request) -> Any:
     return _handler(*ROUTES["/api"])(request)
+
+
+@functions_framework.http
+def staff_web(request: Request) -> Any:
+    """Deployed behind Firebase Hosting for /web/config.json (the files themselves are Hosting's)."""
+    return _handler(*ROUTES["/web"])(request)
 
 
 @functions_framework.http

@@ -130,7 +130,9 @@ def authenticate(request: Request, path: str) -> Any | None:
 
     settings = get_settings()
     if settings.tasks_service_account:
-        return _check_oidc(request, settings.base_url.rstrip("/") + path, settings.tasks_service_account)
+        from infra.tasks import function_url
+
+        return _check_oidc(request, function_url(settings.base_url, path), settings.tasks_service_account)
     given = request.headers.get(SECRET_HEADER, "")
     if not given:
         return error_response(401, "unauthenticated", f"Нужен заголовок {SECRET_HEADER}.")

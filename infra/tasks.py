@@ -21,6 +21,21 @@ if TYPE_CHECKING:
     from google.cloud.tasks_v2 import CloudTasksClient
 
 
+def function_url(base_url: str, path: str) -> str:
+    """Where `path` (``/tasks/deadline``, ``/scheduler/sweep``...) is served: locally one server under
+    `base_url` with a prefix per function; deployed, every function has its own URL, and `base_url` is a
+    template naming it, ``https://REGION-PROJECT.cloudfunctions.net/{function}`` (the function is named after
+    the path: ``tasks-deadline``; scripts/deploy.py names them so)."""
+    if "{function}" in base_url:
+        return base_url.replace("{function}", function_name(path))
+    return base_url.rstrip("/") + path
+
+
+def function_name(path: str) -> str:
+    """The deployed function that serves `path`: ``/scheduler/monthly-report`` → ``scheduler-monthly-report``."""
+    return path.strip("/").replace("/", "-").replace("_", "-")
+
+
 class TasksUnavailable(RuntimeError):
     """Cloud Tasks did not take the task; the caller leaves it to the sweep (or retries)."""
 

@@ -21,7 +21,7 @@ from cases.errors import NotFound
 from cases.ports import CaseRepository, Person, StaffDirectory
 from deadlines.calendar import Calendar
 from deadlines.worktime import next_working_time
-from infra.tasks import TaskQueue, TaskRequest, TasksUnavailable
+from infra.tasks import TaskQueue, TaskRequest, TasksUnavailable, function_url
 from notify import inapp
 from notify.mail import Letter, MailStore, document, letter, mail_id
 from notify.rules import AgencyNames, Notice, notices
@@ -122,7 +122,7 @@ def schedule_mail(queue: TaskQueue, base_url: str, the_id: str, at: datetime, *r
     """The sender's task for one mail; an outage leaves it to the sweep (the mail waits as PENDING)."""
     name = "mail-" + hashlib.sha256("|".join((the_id, *retry)).encode()).hexdigest()[:40]
     try:
-        queue.create(TaskRequest(name=name, url=base_url.rstrip("/") + MAIL_PATH, payload={"mail_id": the_id}, at=at))
+        queue.create(TaskRequest(name=name, url=function_url(base_url, MAIL_PATH), payload={"mail_id": the_id}, at=at))
     except TasksUnavailable as err:
         log.warning("Cloud Tasks unavailable for mail %s; the sweep sends it: %s", the_id, err)
 
