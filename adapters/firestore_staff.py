@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from cases.documents import valid_document_id
 from cases.ports import NotifyBy, Person, StoreUnavailable
 
 PERSON_TTL_S = 60.0
@@ -41,6 +42,8 @@ class FirestoreStaff:
     def person(self, uid: str) -> Person | None:
         from google.api_core import exceptions
 
+        if not valid_document_id(uid):
+            return None  # an id from a request (an executor to assign): never a path
         cached = self._people.get(uid)
         if cached is not None and time.monotonic() - cached[0] < PERSON_TTL_S:
             return cached[1]

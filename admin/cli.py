@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--name", default=None, help="the author's name, exactly as the case shows it")
     erase.add_argument("--request", required=True, help="the request's reference (e.g. its registration number)")
     erase.add_argument("--by", required=True, metavar="EMAIL", help="the admin who carries it out (a staff e-mail)")
+    off = sub.add_parser("deactivate-staff", help="end a person's access at once (API and rules), e.g. on leaving")
+    off.add_argument("email")
     keep = sub.add_parser("retention", help="152-FZ: how many years a closed case keeps its personal data; prints it")
     keep.add_argument("--case-years", type=int, default=None)
     over = sub.add_parser("oversight", help="who is the Head for §22 and the §21 report; the surge thresholds "
@@ -85,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
             done = admin.erase_author(bootstrap.cases(), bootstrap.case_service(), args.url, args.name, args.request,
                                       args.by)
             print(json.dumps(done, ensure_ascii=False))
+        elif args.command == "deactivate-staff":
+            from admin.staff import StaffChange
+
+            doc = admin.update_staff(admin.uid_of(args.email), StaffChange(active=False), now)
+            print(json.dumps({"uid": doc["uid"], "email": doc["email"], "active": doc["active"]}, ensure_ascii=False))
         elif args.command == "retention":
             print(json.dumps(admin.set_retention(args.case_years)))
         elif args.command == "import-agencies":

@@ -232,6 +232,11 @@ def set_dismissal_reasons(add: list[str], remove: list[str], reset: bool) -> lis
     return listed
 
 
+def uid_of(email: str) -> str:
+    """The staff member's uid by e-mail (StaffError if none)."""
+    return _uid_of(email)
+
+
 def _uid_of(email: str) -> str:
     from google.cloud.firestore import FieldFilter
 

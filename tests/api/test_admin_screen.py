@@ -103,3 +103,17 @@ def test_agencies_and_dismissal_reasons_from_the_admin_screen(world: World) -> N
     twice = {"reasons": [{"code": "spam", "label": "Спам"}, {"code": "spam", "label": "Реклама"}]}
     assert admin_post(world, "dismissal-reasons", twice).get_json()["message"] == "Коды причин повторяются."
     assert admin_post(world, "dismissal-reasons", {"reasons": []}).status_code == 422
+
+
+def test_deactivate_staff_from_the_command_line_holds_at_once(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    from admin import cli
+
+    created = admin_post(world, "staff/new", {"email": "leaving@test.otklik", "name": "Уходящий исполнитель",
+                                              "role": "executor", "agency_id": "minzdrav"}).get_json()
+    token = sign_in("leaving@test.otklik", created["password"])
+    assert world.client.get("/api/me", headers=bearer(token)).status_code == 200
+    time.sleep(1.1)
+    assert cli.main(["deactivate-staff", "leaving@test.otklik"]) == 0
+    assert '"active": false' in capsys.readouterr().out
+    assert world.client.get("/api/me", headers=bearer(token)).status_code == 401
+    assert cli.main(["deactivate-staff", "nobody@test.otklik"]) == 2
