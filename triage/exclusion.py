@@ -1,0 +1,164 @@
+"""§19 flags, in Russian: `threat`, `obscenity`, `insult`, each with the words that decided and a reason.
+
+No package serves Russian here, so: a lexicon of our own as data (`triage/lexicon.json`, an admin extends
+it) over pymorphy3's morphology, with the classic traps handled:
+
+- obfuscated spellings: look-alike Latin letters and digits, inserted punctuation ("х.у.й"), repeated
+  letters, asterisks in place of letters ("п*здец");
+- innocent words that contain an obscene root ("застрахуйте", "учеба", "мандарин", "команда"): a word the
+  dictionary knows, with no slang or obscene mark, is innocent;
+- insults reported or quoted rather than made («меня назвали "дураком"»), words like «оскорблять»;
+- threats only in the first person or the imperative, never idioms ("убить время") nor a danger told in
+  the third person ("эта яма кого-нибудь убьёт").
+
+A flag holds the case for the curator's decision (confirm or dismiss); nothing is excluded automatically.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LEXICON = Path(__file__).with_name("lexicon.json")
+LOOKALIKE = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к", "m": "м",
+                           "t": "т", "h": "н", "b": "в", "u": "и", "3": "з", "0": "о", "6": "б", "@": "а", "ё": "е"})
+WORD = re.compile(r"[\wа-яё*@$.\-]+", re.IGNORECASE)
+TRANSLIT = [("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("ch", "ч"), ("sh", "ш"), ("ya", "я"), ("yu", "ю"), ("yo", "е"),
+            ("kh", "х"), ("ts", "ц"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"),
+            ("z", "з"), ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
+            ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("y", "ы"), ("x", "кс")]
+QUOTED = re.compile(r"[«\"„“][^«»\"„“”]{1,80}[»\"“”]")
+ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str  # threat | obscenity | insult
+    words: tuple[str, ...]
+    reason: str
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    data = json.loads(LEXICON.read_text(encoding="utf-8"))
+    data["_roots"] = [re.compile(r) for r in data["obscene_roots"]]
+    return data
+
+
+def normalise(token: str) -> str:
+    """Lower case, ё as е, look-alikes as Cyrillic (only in a word with Cyrillic in it), punctuation inside
+    the word dropped, a letter repeated three times or more as one."""
+    word = token.lower()
+    if re.search(r"[а-яё]", word):
+        word = word.translate(LOOKALIKE)
+    word = re.sub(r"(?<=[а-я*])[.\-_,$](?=[а-я*])", "", word.replace("ё", "е"))
+    return re.sub(r"([а-я])\1{2,}", r"\1", word).strip(".-_,$")
+
+
+def _obscene_root(word: str) -> bool:
+    return any(root.search(word) for root in lexicon()["_roots"])
+
+
+def _innocent(word: str) -> bool:
+    """A word the dictionary knows, none of whose readings is slang or obscene."""
+    morph = _morph()
+    if not morph.word_is_known(word):
+        return False
+    marks = set(lexicon()["slang_tags"])
+    return not any(marks & set(str(p.tag).replace(" ", ",").split(",")) for p in morph.parse(word))
+
+
+def transliterated(word: str) -> str:
+    """A Russian word typed in Latin letters ("pizdec", "zaebali"), in Cyrillic."""
+    for latin, cyrillic in TRANSLIT:
+        word = word.replace(latin, cyrillic)
+    return word
+
+
+def obscene(word: str) -> bool:
+    if re.fullmatch(r"[a-z*]+", word):
+        word = transliterated(word)
+    if word in lexicon()["obscene_words"]:
+        return True
+    if "*" in word:  # letters hidden by asterisks: any letter in their place
+        stars = word.count("*")
+        if stars > 2:
+            return False
+        candidates = [word]
+        for _ in range(stars):
+            candidates = [c.replace("*", letter, 1) for c in candidates for letter in ALPHABET]
+        return any(_obscene_root(c) and not _innocent(c) for c in candidates)
+    return _obscene_root(word) and not _innocent(word)
+
+
+def _lemma(word: str) -> str:
+    return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
+
+
+def flags(text: str) -> list[Flag]:
+    """The §19 flags of a message (empty: nothing found)."""
+    lex = lexicon()
+    quoted_spans = [m.span() for m in QUOTED.finditer(text)]
+    tokens = [(m.start(), normalise(m.group())) for m in WORD.finditer(text)]
+    tokens = [(at, w) for at, w in tokens if w]
+    found: list[Flag] = []
+    dirty = tuple(dict.fromkeys(w for _, w in tokens if obscene(w)))
+    if dirty:
+        found.append(Flag("obscenity", dirty, "нецензурная брань"))
+    threat = _threat(tokens, text.lower().replace("ё", "е"), lex)
+    if threat:
+        found.append(Flag("threat", threat, "угроза причинить вред"))
+    insult = _insult(tokens, quoted_spans, lex)
+    if insult:
+        found.append(Flag("insult", insult, "оскорбительные выражения в адрес человека"))
+    return found
+
+
+def _threat(tokens: list[tuple[int, str]], lowered: str, lex: dict[str, Any]) -> tuple[str, ...]:
+    words = [w for _, w in tokens]
+    hits = [p for p in lex["harm_phrases"] if p in lowered.replace(",", "")]
+    harm, idioms = set(lex["harm_verbs"]), set(lex["idiom_objects"])
+    for i, word in enumerate(words):
+        for parse in _morph().parse(word)[:2]:
+            tag = str(parse.tag)
+            if parse.normal_form.replace("ё", "е") not in harm:
+                continue
+            mine = ("1per" in tag and "futr" in tag) or "impr" in tag or ("INFN" in tag and i and words[i - 1] in (
+                "надо", "нужно", "буду", "будем", "хочу", "хотим", "пора", "стоит"))
+            nxt = words[i + 1: i + 3]
+            if mine and not (set(nxt) & idioms) and not (i and words[i - 1] == "не"):
+                hits.append(word)
+                break
+    return tuple(dict.fromkeys(hits))
+
+
+def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: dict[str, Any]) -> tuple[str, ...]:
+    insults, addressed = set(lex["insult_lemmas"]), {w.replace("ё", "е") for w in lex["insult_when_addressed"]}
+    reporting = set(lex["reporting_verbs"])
+    words = [w for _, w in tokens]
+    lemmas = [_lemma(w) for w in words]
+    second_person = {"ты", "вы", "тебя", "вас", "тебе", "вам", "твой", "ваш"}
+    hits = []
+    for i, (at, word) in enumerate(tokens):
+        lemma = lemmas[i]
+        if lemma not in insults and lemma not in addressed:
+            continue
+        if any(start <= at < end for start, end in quoted):
+            continue  # quoted: reported, not said
+        if any(lemmas[j] in reporting for j in range(max(0, i - 4), i)):
+            continue  # "меня назвали дураком": the author reports an insult
+        if lemma in addressed and not (second_person & set(words[max(0, i - 3): i + 3])):
+            continue  # "козёл забрёл на дорогу": an animal, unless said to someone
+        hits.append(word)
+    return tuple(dict.fromkeys(hits))
