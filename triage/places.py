@@ -1,0 +1,48 @@
+"""The municipality a message is about (issue 13): Udmurtia's 30 municipal districts and city districts,
+from how people name them («в Глазове», «Воткинского района», «под Сарапулом», the streets and quarters
+of Izhevsk), or none. The names are data (`triage/places.json`), matched on a normalised text: lower case,
+ё as е. Pure."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PLACES = Path(__file__).with_name("places.json")
+DISTRICT = re.compile(r"\b([а-я-]+ск)(?:ий|ого|ом|ому|им)\s+район", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, Any]:
+    return json.loads(PLACES.read_text(encoding="utf-8"))
+
+
+def _text(text: str) -> str:
+    return " " + re.sub(r"[^\w-]+", " ", text.lower().replace("ё", "е")) + " "
+
+
+def municipality(text: str) -> str | None:
+    """The municipality's id (as in the municipalities collection), or None when the text names none.
+    A district («Глазовского района») wins over the town of the same name; the first named wins otherwise;
+    a street or quarter of Izhevsk, with no other place named, is Izhevsk."""
+    data, plain = places(), _text(text)
+    by_stem = {m["stem"]: mid for mid, m in data["municipalities"].items() if m.get("stem")}
+    for match in DISTRICT.finditer(plain):
+        if match.group(1) in by_stem:
+            return str(by_stem[match.group(1)])
+    found: list[tuple[int, str]] = []
+    preps = "|".join(data["prepositions"])
+    for mid, spec in data["municipalities"].items():
+        for form in spec["forms"]:
+            pattern = rf" (?:{preps}) {re.escape(form)} " if spec.get("needs_preposition") else rf" {re.escape(form)} "
+            hit = re.search(pattern, plain)
+            if hit:
+                found.append((hit.start(), mid))
+    if found:
+        return min(found)[1]
+    if any(f" {place}" in plain for place in data["izhevsk_places"]):
+        return "izhevsk"
+    return None
