@@ -1,0 +1,69 @@
+"""The competent agency (the rubricator), significance, repeats and `python -m triage classify`, on
+examples written for this project (development examples: the held-out measurements of issue 13 are not
+built yet)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.conftest import ROOT
+from triage.repeats import Earlier, repeat_of
+from triage.rubric import agencies
+from triage.significance import significance
+
+
+@pytest.mark.parametrize(("text", "agency"), [
+    ("Когда отремонтируют дорогу на Пушкинской? Ямы по колено.", "mintrans"),
+    ("Нет горячей воды третий день, управляющая компания молчит", "minstroy"),
+    ("В поликлинике не записаться к педиатру", "minzdrav"),
+    ("Бездомные собаки бегают стаей у дома", "vet"),
+    ("В детском саду холодно, воспитатели разводят руками", "minobr"),
+    ("Пенсию по инвалидности задерживают второй месяц", "minsoc"),
+    ("Нет мобильной связи в деревне, вышку обещали год назад", "mincifra"),
+])
+def test_the_rubricator_puts_the_competent_agency_first(text: str, agency: str) -> None:
+    ranked = agencies(text)
+    assert ranked and ranked[0].agency_id == agency and ranked[0].words
+    assert sum(s.score for s in ranked) <= 1.0
+    assert agencies(text, known={"minfin"}) == [] or agencies(text, known={"minfin"})[0].agency_id == "minfin"
+
+
+def test_significance_has_its_reasons() -> None:
+    danger = significance("Обрушился балкон, пострадал ребенок")
+    assert danger.significant and "угроза жизни или здоровью" in danger.reasons and "дети" in danger.reasons
+    assert significance("Весь район без отопления третий день").significant
+    assert not significance("Спасибо за новую остановку").significant
+    viral = significance("Когда уберут мусор во дворе?", {"likes": 900, "reposts": 80, "comments": 40})
+    assert viral.score == 0.4 and viral.reasons == ("много откликов (1020)",)
+
+
+def test_a_repeat_is_found_by_its_words_within_the_window() -> None:
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    first = Earlier("a", "Нет горячей воды в доме на Пушкинской, 154", "Иван", at=now - timedelta(days=10))
+    other = Earlier("c", "Яма на дороге у школы", at=now - timedelta(days=1))
+    old = Earlier("d", "Нет горячей воды на Пушкинской 154", at=now - timedelta(days=400))
+    again = Earlier("b", "Опять нет горячей воды на Пушкинской 154", "Иван", at=now)
+    assert repeat_of(again, [old, first, other]) == ("a", 0.71)
+    assert repeat_of(Earlier("e", "Спасибо дорожникам за ремонт", at=now), [first, other]) is None
+
+
+def test_classify_reads_json_lines_and_writes_one_line_each() -> None:
+    lines = [{"id": 1, "text": "В Глазове весь район без отопления, дети мерзнут", "author": "Иван"},
+             {"id": 2, "text": "Опять весь район в Глазове без отопления, дети мёрзнут!", "author": "Иван"},
+             {"id": 3, "text": "Я вас убью, если не сделаете дорогу"}]
+    run = subprocess.run([sys.executable, "-m", "triage", "classify"], cwd=ROOT, capture_output=True, text=True,
+                         input="\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", timeout=60)
+    assert run.returncode == 0, run.stderr
+    out = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, 2, 3]
+    assert out[0]["municipality"] == "город Глазов" and out[0]["agencies"][0] == "minstroy" and out[0]["significant"]
+    assert out[1]["repeat_of"] == 1 and out[0]["repeat_of"] is None
+    assert out[2]["exclusion"] == "threat" and out[2]["agencies"][0] == "mintrans"
+    bad = subprocess.run([sys.executable, "-m", "triage", "classify"], cwd=ROOT, capture_output=True, text=True,
+                         input='{"text": "без id"}\n', timeout=60)
+    assert bad.returncode == 1 and "id and text" in bad.stdout

@@ -1,0 +1,97 @@
+"""`python -m triage classify [--agencies FILE]`: JSON Lines in (one message a line: ``{"id", "text",
+"author"?, "posted_at"?, "engagement"?}``), one JSON line out per message: ``id``, ``exclusion`` (``none`` |
+``threat`` | ``obscenity`` | ``insult``, the gravest found, with ``flags`` for all), ``agencies`` (ranked ids),
+``municipality`` (its name, or null), ``significant`` and ``significance``, ``repeat_of`` (an earlier
+message of the same input, or null). Offline, with the built-in rubricator and lexicon. docs/triage.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+GRAVITY = ("threat", "obscenity", "insult")  # the first found is the message's exclusion
+
+
+def classify_line(item: dict[str, Any], earlier: list[Any], known: set[str] | None,
+                  ids: dict[str, Any]) -> dict[str, Any]:
+    """One message's triage; `earlier` (the input's messages before it) grows by it, `ids` maps their ids
+    as text to the ids as given."""
+    from triage.exclusion import flags
+    from triage.places import municipality, places
+    from triage.repeats import Earlier, repeat_of
+    from triage.rubric import agencies
+    from triage.significance import significance
+
+    text = str(item.get("text") or "")
+    found = flags(text)
+    kinds = [f.kind for f in found]
+    where = municipality(text)
+    weight = significance(text, item.get("engagement"))
+    at = _instant(item.get("posted_at"))
+    me = Earlier(str(item["id"]), text, str(item.get("author") or "") or None, where, at)
+    repeat = repeat_of(me, earlier)
+    earlier.append(me)
+    ids[me.id] = item["id"]
+    return {
+        "id": item["id"],
+        "exclusion": next((k for k in GRAVITY if k in kinds), "none"),
+        "flags": [{"kind": f.kind, "words": list(f.words), "reason": f.reason} for f in found],
+        "agencies": [s.agency_id for s in agencies(text, known)],
+        "agency_scores": {s.agency_id: s.score for s in agencies(text, known)},
+        "municipality": places()["municipalities"][where]["name"] if where else None,
+        "significant": weight.significant,
+        "significance": weight.score,
+        "significance_reasons": list(weight.reasons),
+        "repeat_of": ids[repeat[0]] if repeat else None,
+    }
+
+
+def _instant(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def classify(lines: TextIO, out: TextIO, known: set[str] | None) -> int:
+    """Classify each line; a bad line gets an ``error`` line and the rest go on. Returns the bad lines."""
+    earlier: list[Any] = []
+    ids: dict[str, Any] = {}
+    bad = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("text"), str):
+                raise ValueError("a line needs an object with id and text")
+            result = classify_line(item, earlier, known, ids)
+        except (ValueError, RecursionError) as err:
+            bad += 1
+            result = {"line": number, "error": str(err)[:200]}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return bad
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m triage", description="Triage of citizens' messages (docs/triage.md)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("classify", help="JSON Lines in on stdin, one JSON line out per message")
+    run.add_argument("--agencies", type=Path, default=None,
+                     help="a JSON file of the agencies to rank (a list, or {agencies: [...]} with ids)")
+    run.add_argument("--model", type=Path, default=None, help="a trained model (not built yet: refused)")
+    args = parser.parse_args(argv)
+    if args.model is not None:
+        print("error: no trained model exists yet (issue 13): classify uses the built-in rubricator", file=sys.stderr)
+        return 2
+    known = None
+    if args.agencies is not None:
+        data = json.loads(args.agencies.read_text(encoding="utf-8"))
+        items = (data.get("agencies") if isinstance(data, dict) else data) or []
+        known = {a["id"] if isinstance(a, dict) else str(a) for a in items}
+    bad = classify(sys.stdin, sys.stdout, known)
+    return 1 if bad else 0

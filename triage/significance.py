@@ -1,0 +1,56 @@
+"""Significance (§22, issue 13): a score 0–1 with its reasons, so that the curator's «Значимые» list and the
+immediate reports start from it: danger to life or health, children, mass impact, a public service broken
+down, many reactions where the sender gives them. The curator decides. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from triage.rubric import words_of
+
+# reason -> (weight, the beginnings of words that signal it)
+SIGNALS: dict[str, tuple[float, tuple[str, ...]]] = {
+    "угроза жизни или здоровью": (0.5, ("угроз жизн", "опасн для жизн", "обруш", "пожар", "взрыв", "отравл", "утечк газ",
+                                        "погиб", "пострада", "травм", "умер", "смерт", "провал", "тонет", "обморож")),
+    "дети": (0.2, ("дети", "детей", "ребен", "ребён", "школьн", "детск сад", "садик", "младен")),
+    "массово": (0.3, ("весь район", "всему район", "все жител", "всех жител", "весь город", "всем город", "тысяч",
+                      "сотни", "несколько дом", "целый микрорайон", "целого микрорайон", "все улиц")),
+    "нарушена работа служб жизнеобеспечения": (0.3, ("без отопл", "нет отопл", "без вод", "нет вод", "без свет", "нет свет",
+                                                    "отключ", "авари", "скор не при", "скорая не", "прорыв", "затоп")),
+}
+REACTIONS = ((1000, 0.4), (100, 0.2))  # likes + reposts + comments at least N: the weight
+
+
+@dataclass(frozen=True)
+class Significance:
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def significant(self) -> bool:
+        return self.score >= THRESHOLD
+
+
+THRESHOLD = 0.5
+
+
+def _mentions(words: list[str], signal: str) -> bool:
+    parts = signal.split()
+    return any(all(w.startswith(p) for w, p in zip(words[i:i + len(parts)], parts, strict=True))
+               for i in range(len(words) - len(parts) + 1))
+
+
+def significance(text: str, engagement: dict[str, int] | None = None) -> Significance:
+    words = words_of(text)
+    score, reasons = 0.0, []
+    for reason, (weight, signals) in SIGNALS.items():
+        if any(_mentions(words, s) for s in signals):
+            score += weight
+            reasons.append(reason)
+    reactions = sum(int((engagement or {}).get(k) or 0) for k in ("likes", "reposts", "comments"))
+    for at_least, weight in REACTIONS:
+        if reactions >= at_least:
+            score += weight
+            reasons.append(f"много откликов ({reactions})")
+            break
+    return Significance(round(min(score, 1.0), 2), tuple(reasons))
