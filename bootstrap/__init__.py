@@ -136,10 +136,12 @@ def ports() -> Ports:
         from infra.firestore import firestore_client
         from notify.inbox import FirestoreInbox
         from outbox.registry import Ports
+        from workflow.triage_step import triage_case
 
         return Ports(inbox=FirestoreInbox(firestore_client), staff=staff(), cases=cases(),
                      agencies=_agency_names(), mailer=mailer(),
-                     oversight=oversight(), zone=zone())
+                     oversight=oversight(), zone=zone(),
+                     triage=lambda case_id: triage_case(case_service(), cases(), case_id))
 
     return _part("ports", build)
 

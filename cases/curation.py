@@ -4,6 +4,7 @@ significance (§22)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from cases.apply import Result, aware, commit, required_text
 from cases.errors import Invalid
@@ -16,10 +17,12 @@ from cases.events import (
     MarkedSignificant,
     Reopened,
     RepeatLinked,
+    Triaged,
 )
 from cases.model import Actor, Case, CaseState, Dismissal, Exclusion, Significance, Stage
+from cases.ports import Unchanged
 from cases.schedule import DuePlanner, Ledger
-from cases.transitions import check
+from cases.transitions import OPEN, check
 
 
 def link_repeat(case: Case, actor: Actor, earlier_case_id: str, now: datetime) -> Result:
@@ -165,3 +168,19 @@ def reopen(case: Case, actor: Actor, now: datetime, planner: DuePlanner) -> Resu
     reopened = mark.model_copy(update={"reopened_by": actor.uid, "reopened_at": aware(now)})
     return commit(case, actor, Reopened, now, to_state=CaseState.detected, payload={"restarted": keys},
                   ledger=ledger, dismissal=reopened)
+
+
+def record_triage(case: Case, result: dict[str, Any], now: datetime) -> Result:
+    """Issue 13: triage's suggestions on the case (``Triaged``); a §19 finding flags the case for the
+    curator's decision, exactly as a person's flag does (never an exclusion). ``Unchanged`` if triaged."""
+    if case.triage is not None:
+        raise Unchanged("already_triaged")
+    updates: dict[str, Any] = {"triage": result}
+    if result.get("municipality_id") and case.municipality_id is None:
+        updates["municipality_id"] = result["municipality_id"]
+    flags = result.get("flags") or []
+    if flags and case.state in OPEN and (case.exclusion is None or not case.exclusion.open_flag):
+        reason = "; ".join(f"{f['reason']}: {', '.join(f['words'])}" for f in flags)[:2000]
+        updates["exclusion"] = Exclusion(reason=f"Автоматическая проверка: {reason}", flagged_by="triage",
+                                         flagged_at=aware(now))
+    return commit(case, None, Triaged, now, payload=dict(result), **updates)

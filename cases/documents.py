@@ -31,7 +31,8 @@ EVENTS = "events"
 STEM = 5  # letters kept of each word: «фонтан», «фонтана», «фонтаном» are all «фонта»
 MAX_WORDS = 300
 WORD = re.compile(r"[0-9a-zа-я]{2,}")
-REMOVED_WHEN_NONE = ("next_due", "provisional_years", "deadlines_error", "overdue_since", "number", "erased_at")
+REMOVED_WHEN_NONE = ("next_due", "provisional_years", "deadlines_error", "overdue_since", "number", "erased_at",
+                     "triage", "municipality_id")
 NUMBERS = "case_numbers"  # one counter document per year, {"last": n}: the short numbers given so far
 NUMBER_CHUNK = 20  # cases numbered in one commit
 

@@ -185,6 +185,13 @@ class MessageDeletedAtSource(CaseEvent):
     type: Literal["MessageDeletedAtSource"] = "MessageDeletedAtSource"
 
 
+class Triaged(CaseEvent):
+    """Issue 13: triage's first read (suggestions only). payload: the triage result (exclusion, flags,
+    agencies, municipality_id, significance, repeat_of, version)"""
+
+    type: Literal["Triaged"] = "Triaged"
+
+
 class PersonalDataErased(CaseEvent):
     """152-FZ: the message's personal data were erased (its retention period ended, or its author asked).
     payload: reason (retention | subject_request), request (the request's reference, if any)"""
@@ -236,7 +243,7 @@ EVENT_TYPES: dict[str, type[CaseEvent]] = {
         DraftSubmitted, Approved, ReturnedForRework, Published, Closed, RepeatLinked, ExclusionFlagged,
         ExclusionDismissed, ExclusionConfirmed, ExclusionReversed, MarkedSignificant, DeadlinesRecomputed,
         DeadlineWarned, DeadlineMissed, MessageEdited, MessageDeletedAtSource, Dismissed, Reopened,
-        ReRouted, Withdrawn, IntermediateRequested, PersonalDataErased,
+        ReRouted, Withdrawn, IntermediateRequested, PersonalDataErased, Triaged,
     )
 }
 

@@ -63,6 +63,8 @@ def erase_personal_data(case: Case, reason: str, now: datetime, request: str | N
                                    "attachments": []}) for d in case.drafts]
     contributions = {a: c.model_copy(update={"text": ERASED}) for a, c in case.contributions.items()}
     returns = [r.model_copy(update={"reason": ERASED}) for r in case.returns]
+    exclusion = case.exclusion.model_copy(update={"reason": ERASED}) if case.exclusion else None
+    triage = {k: v for k, v in (case.triage or {}).items() if k not in ("flags", "agencies")} or None
     return commit(case, actor, PersonalDataErased, aware(now), payload={"reason": reason, "request": request},
                   message=message, drafts=drafts, contributions=contributions, returns=returns, erased_at=aware(now),
-                  personal_data=False)
+                  personal_data=False, exclusion=exclusion, triage=triage)

@@ -201,6 +201,9 @@ class Case(_Frozen):
     # then ``personal_data`` is true, which the retention job's query looks for.
     erased_at: AwareDatetime | None = None
     personal_data: bool = True
+    # Triage's first read (issue 13): suggestions for the curator, who decides; the municipality it found.
+    triage: dict[str, Any] | None = None
+    municipality_id: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -2,9 +2,10 @@
 
 A handler takes the stored event (a dict, as in ``cases/{id}/events``) and the ``Ports`` it may use; it
 must be idempotent (the outbox delivers at least once) and must not write the case (the case repository
-is the one writer). Today: notifications (in-app and e-mail) for every event ``notify.rules`` knows, the
-§22 report's facts for ``MarkedSignificant``, and the surge detector's count of every new message
-(``CaseDetected``). The next capabilities (report counters, triage) add lines here, not code in the
+is the one writer; triage, below, writes its result through the case service as a system command, so
+its write is one more event of the case). Today: notifications (in-app and e-mail) for every event
+``notify.rules`` knows, the §22 report's facts for ``MarkedSignificant``, and for ``CaseDetected`` the surge
+detector's count and triage's first read (issue 13). The next capabilities add lines here, not code in the
 workflow.
 """
 
@@ -32,6 +33,7 @@ class Ports:
     agencies: AgencyNames = dict
     mailer: Mailer | None = None  # None: in-app notifications only
     oversight: Oversight | None = None  # None: no surge detection, §22 reports without similar messages
+    triage: Callable[[str], object] | None = None  # a new case's first read (workflow.triage_step); None: none
     zone: str = ZONE
 
 
@@ -58,8 +60,13 @@ def _count_for_surges(event: dict[str, Any], ports: Ports) -> None:
         on_detected(event, ports.cases, ports.staff, ports.inbox, ports.mailer, ports.oversight, ports.zone)
 
 
+def _triage(event: dict[str, Any], ports: Ports) -> None:
+    if ports.triage is not None:
+        ports.triage(str(event["case_id"]))
+
+
 EVENT_HANDLERS: dict[str, tuple[Handler, ...]] = {
     **{event_type: (_notify,) for event_type in RULES},
     "MarkedSignificant": (_report_significant,),
-    "CaseDetected": (_count_for_surges,),
+    "CaseDetected": (_count_for_surges, _triage),
 }

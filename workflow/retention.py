@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 RAW_PAYLOADS = "raw_payloads"
 # The payload keys of earlier events that carry what a citizen wrote, or who they are.
-EVENT_TEXT_KEYS = frozenset({"text", "previous_text", "measures_taken", "attachments", "deleted_by", "note"})
+EVENT_TEXT_KEYS = frozenset({"text", "previous_text", "measures_taken", "attachments", "deleted_by", "note",
+                             "flags", "agencies"})
 DEFAULT_CASE_YEARS = 3
 BATCH = 200
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cases.apply import Result
+from cases.curation import record_triage
 from cases.documents import case_fields
 from cases.errors import Invalid, NotFound
 from cases.message import delete_at_source, edit_message, erase_personal_data
@@ -176,6 +177,11 @@ class CaseService:
         """152-FZ: the case's personal data erased (``PersonalDataErased``); None if erased already."""
         now = self.clock()
         return self._system(case_id, lambda case: erase_personal_data(case, reason, now, request, actor))
+
+    def record_triage(self, case_id: str, result: dict[str, Any]) -> Committed | None:
+        """Issue 13: triage's suggestions on the case (``Triaged``); None if it was triaged already."""
+        now = self.clock()
+        return self._system(case_id, lambda case: record_triage(case, result, now))
 
     # -- follow-up ----------------------------------------------------------------------------------
     def after_commit(self, committed: Committed) -> None:

@@ -751,6 +751,9 @@ def test_the_curator_filters_the_queues_and_finds_a_case_by_its_short_number(dem
     _open(service, "tg-numbered", "Снег на остановке у школы №5 не убирают неделю", datetime.now(UTC))
     while bootstrap.cases().give_numbers(500):  # as the outbox's tasks do (behind the demo's backlog here)
         pass
+    from workflow.triage_step import triage_case
+
+    triage_case(service, bootstrap.cases(), "tg-numbered")  # as the outbox's handler does
     number = _case_doc("tg-numbered")["number"]
     assert re.fullmatch(rf"{datetime.now(UTC).year}-\d{{5}}", number)
     with _signed_in(demo_stack, _staff("curator")) as page:
@@ -787,7 +790,13 @@ def test_the_curator_filters_the_queues_and_finds_a_case_by_its_short_number(dem
         expect(rows.first).to_contain_text(number)
         rows.first.click()
         expect(page.locator("#card-number")).to_have_text(f" № {number}", timeout=15_000)
+        triage = page.locator("#triage")  # triage's suggestions, open while the case waits to be routed
+        expect(triage).to_contain_text("Предварительный разбор")
+        suggested = _case_doc("tg-numbered")["triage"]["agencies"][0]["id"]
         page.screenshot(path=str(tmp_path / "web-number.png"))
+        page.locator("#case-card button[data-command=route]").click()
+        expect(page.locator(f"#case-card input[name=agency][value={suggested}]")).to_be_checked()  # preselected
+        page.screenshot(path=str(tmp_path / "web-route-suggested.png"))
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 

@@ -164,7 +164,7 @@ async function startSession(db, auth, user, me, config) {
       h('table', { class: 'load-table', id: 'load-table' }, h('tbody', {}, rows))));
   }
   const card = new CaseCard(cardEl, {
-    me, agencies, reasons: () => reasons, staff: () => people, cases: () => s.cases,
+    me, agencies, reasons: () => reasons, staff: () => people, cases: () => s.cases, municipalities: () => municipalities,
     searchCases: async (text) => {
       const found = searchQuery(text);
       if (!found || !readsAll(me)) return [];

@@ -49,8 +49,9 @@ const FIELDS = {
 export class CaseCard {
   constructor(root, {
     me, agencies, runCommand, reasons = () => [], staff = () => [], cases = () => [], loadCase = async () => null,
-    searchCases = async () => [],
+    searchCases = async () => [], municipalities = () => new Map(),
   }) {
+    this.municipalities = municipalities; // () -> Map id -> name
     this.searchCases = searchCases; // (text) -> cases whose number or words match (a Firestore query)
     this.root = root;
     this.cases = cases; // () -> the cases in the list: the candidates for a §17 link
@@ -158,9 +159,26 @@ export class CaseCard {
         h('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, `${formatSamara(a.at)}${a.intermediate ? ' (промежуточный)' : ''}`)])) : null,
       c.repeat_of ? this.earlierCase(c.repeat_of) : null,
       (c.route_order || []).length > 1 ? this.jointProgress(c) : null,
+      c.triage ? this.triageBlock(c) : null,
       h('h3', {}, 'Сроки'),
       this.renderDeadlines(c.deadlines || {}),
     ];
+  }
+
+  // Triage's first read (issue 13): suggestions for the curator, who decides.
+  triageBlock(c) {
+    const t = c.triage;
+    const agencies = (t.agencies || []).map((a) => `${this.agencyName(a.id)} (${Math.round(a.score * 100)} %: ${a.words.join(', ')})`);
+    const place = c.municipality_id ? (this.municipalities().get(c.municipality_id) || c.municipality_id) : null;
+    return h('details', { class: 'triage', id: 'triage', open: c.state === 'detected' },
+      h('summary', {}, 'Предварительный разбор (подсказки, решает куратор)'),
+      h('dl', { class: 'facts small' },
+        h('dt', {}, 'Органы власти'), h('dd', { id: 'triage-agencies' }, agencies.length ? agencies.join('; ') : 'не определены'),
+        h('dt', {}, 'Муниципальное образование'), h('dd', {}, place || 'не определено'),
+        h('dt', {}, 'Значимость (п. 22)'), h('dd', { id: 'triage-significance' },
+          `${Math.round((t.significance || 0) * 100)} %${(t.significance_reasons || []).length ? `: ${t.significance_reasons.join(', ')}` : ''}`),
+        (t.flags || []).length ? [h('dt', {}, 'Пункт 19'), h('dd', { class: 'error' },
+          t.flags.map((f) => `${f.reason}: ${f.words.join(', ')}`).join('; '))] : null));
   }
 
   // §16: the joint answer's order, who has given their part (and what), whose turn it is.
@@ -378,7 +396,9 @@ export class CaseCard {
   fieldControl(f) {
     const id = `f-${f.name}`;
     if (f.kind === 'agencies') {
-      const order = [];
+      const suggested = f.name === 'agency_ids' && this.openForm === 'route'
+        ? ((this.caseDoc || {}).triage || {}).agencies || [] : [];
+      const order = suggested.length && this.agencies.has(suggested[0].id) ? [suggested[0].id] : []; // triage's first
       const orderText = h('p', { class: 'small muted', id: 'route-order' });
       const paint = () => {
         orderText.textContent = order.length
@@ -388,7 +408,7 @@ export class CaseCard {
       const sorted = [...this.agencies.entries()].sort(([, a], [, b]) => (a.short_name || a.name).localeCompare(b.short_name || b.name, 'ru'));
       const boxes = sorted.map(([aid, a]) => h('label', { class: 'check', title: a.name },
         h('input', {
-          type: 'checkbox', value: aid, name: 'agency',
+          type: 'checkbox', value: aid, name: 'agency', checked: order.includes(aid),
           onchange: (ev) => {
             const at = order.indexOf(aid);
             if (ev.target.checked && at < 0) order.push(aid);

@@ -32,6 +32,9 @@ export function renderList(root, cases, {
     h('td', { class: 'nowrap mono small case-number' }, c.number || ''),
     h('td', {}, h('span', { class: `state state-${c.state}` }, STATE_LABELS[c.state] || c.state),
       c.significant ? h('span', { class: 'badge significant', title: 'Социально значимое' }, '!') : null,
+      !c.significant && c.triage && c.triage.significant
+        ? h('span', { class: 'badge maybe-significant', title: `Возможно социально значимое: ${(c.triage.significance_reasons || []).join(', ')}` }, '?!')
+        : null,
       c.exclusion && !c.exclusion.dismissed_at && !c.exclusion.reversed_at
         ? h('span', { class: 'badge flag', title: 'Отметка о недопустимом содержании' }, '§19') : null),
     h('td', { class: 'text' }, truncate(msg.text, 200)),
