@@ -32,7 +32,9 @@ def words_of(text: str) -> list[str]:
     return WORDS.findall(text.lower().replace("ё", "е"))
 
 
-def _matches(keyword: str, words: list[str]) -> list[str]:
+def matches(keyword: str, words: list[str]) -> list[str]:
+    """The words (or phrases) of `words` that `keyword` names: the beginning of a word, of consecutive
+    words for a phrase, or a whole word with a trailing $."""
     parts = keyword.split()
     if len(parts) > 1:
         return [" ".join(words[i:i + len(parts)]) for i in range(len(words) - len(parts) + 1)
@@ -53,7 +55,7 @@ def agencies(text: str, known: set[str] | None = None, top: int = 3) -> list[Sug
         hits: list[str] = []
         score = 0.0
         for keyword in keywords:
-            found = _matches(keyword, words)
+            found = matches(keyword, words)
             hits += found
             score += len(found) * (2 if " " in keyword else 1)
         if score:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage.rubric import words_of
+from triage.rubric import matches, words_of
 
 # reason -> (weight, the beginnings of words that signal it)
 SIGNALS: dict[str, tuple[float, tuple[str, ...]]] = {
@@ -34,17 +34,11 @@ class Significance:
 THRESHOLD = 0.5
 
 
-def _mentions(words: list[str], signal: str) -> bool:
-    parts = signal.split()
-    return any(all(w.startswith(p) for w, p in zip(words[i:i + len(parts)], parts, strict=True))
-               for i in range(len(words) - len(parts) + 1))
-
-
 def significance(text: str, engagement: dict[str, int] | None = None) -> Significance:
     words = words_of(text)
     score, reasons = 0.0, []
     for reason, (weight, signals) in SIGNALS.items():
-        if any(_mentions(words, s) for s in signals):
+        if any(matches(s, words) for s in signals):
             score += weight
             reasons.append(reason)
     reactions = sum(int((engagement or {}).get(k) or 0) for k in ("likes", "reposts", "comments"))
