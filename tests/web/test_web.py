@@ -173,8 +173,17 @@ def _password_sign_in(stack: Stack, email: str, password: str) -> str:
 
 
 def _act(service: Any, case_id: str, who: Any, command: str, **body: Any) -> None:
-    """A command on the case as stored now (its current version), as the staff API runs it."""
-    service.execute(case_id, who, command, {"version": _case_doc(case_id)["version"], **body})
+    """A command on the case as stored now (its current version), as the staff API runs it; if the system
+    wrote the case meanwhile (triage's first read, run by the outbox), read it again, as a person would."""
+    from cases.ports import VersionConflict
+
+    for _ in range(5):
+        try:
+            service.execute(case_id, who, command, {"version": _case_doc(case_id)["version"], **body})
+            return
+        except VersionConflict:
+            time.sleep(0.5)
+    raise AssertionError(f"{command} on {case_id}: the case kept changing")
 
 
 def _provisional_case(calendars: Path) -> str:

@@ -172,7 +172,7 @@ export class CaseCard {
     const place = c.municipality_id ? (this.municipalities().get(c.municipality_id) || c.municipality_id) : null;
     return h('details', { class: 'triage', id: 'triage', open: c.state === 'detected' },
       h('summary', {}, 'Предварительный разбор (подсказки, решает куратор)'),
-      h('dl', { class: 'facts small' },
+      h('dl', { class: 'triage-facts small' },
         h('dt', {}, 'Органы власти'), h('dd', { id: 'triage-agencies' }, agencies.length ? agencies.join('; ') : 'не определены'),
         h('dt', {}, 'Муниципальное образование'), h('dd', {}, place || 'не определено'),
         h('dt', {}, 'Значимость (п. 22)'), h('dd', { id: 'triage-significance' },
