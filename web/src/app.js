@@ -416,8 +416,12 @@ function showAdmin(db, { tabsEl, listEl, cardEl }, s, token, config) {
       onclick: () => show(tab),
     }, label)));
     cardEl.replaceChildren(h('p', { class: 'muted' }, id === 'mail' ? 'Выберите письмо в списке слева.' : 'Выберите строку или добавьте новую.'));
-    if (id === 'mail') listEl.replaceChildren(mailList);
-    else screen.load(id);
+    if (id === 'mail') {
+      screen.current = 'mail'; // a tab's load still under way paints nothing now
+      listEl.replaceChildren(mailList);
+    } else {
+      screen.load(id);
+    }
   };
   s.unsubscribe.push(onSnapshot(query(collection(db, 'mail'), orderBy('created_at', 'desc'), limit(100)),
     (snap) => view.update(snap.docs.map((d) => ({ id: d.id, ...d.data() }))),

@@ -20,15 +20,27 @@ export class AdminScreen {
     this.agencies = [];
   }
 
+  // Loads and paints one tab. A load that finishes after the admin has moved to another tab (a save's
+  // reload, a slow answer) paints nothing: the tab shown is always the one chosen last.
   async load(what) {
+    this.current = what;
     this.listEl.replaceChildren(h('p', { class: 'muted' }, 'Загрузка…'));
+    const still = () => this.current === what;
     try {
-      this.agencies = (await api.adminAgencies(await this.token())).agencies;
-      if (what === 'staff') this.paintStaff((await api.adminStaff(await this.token())).staff);
+      const agencies = (await api.adminAgencies(await this.token())).agencies;
+      if (!still()) return;
+      this.agencies = agencies;
+      if (what === 'staff') {
+        const { staff } = await api.adminStaff(await this.token());
+        if (still()) this.paintStaff(staff);
+      }
       if (what === 'agencies') this.paintAgencies();
-      if (what === 'reasons') this.paintReasons((await api.dismissalReasons(await this.token())).reasons);
+      if (what === 'reasons') {
+        const { reasons } = await api.dismissalReasons(await this.token());
+        if (still()) this.paintReasons(reasons);
+      }
     } catch (err) {
-      this.listEl.replaceChildren(h('p', { class: 'error' }, err.message));
+      if (still()) this.listEl.replaceChildren(h('p', { class: 'error' }, err.message));
     }
   }
 
