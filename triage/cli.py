@@ -13,39 +13,32 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-GRAVITY = ("threat", "obscenity", "insult")  # the first found is the message's exclusion
-
 
 def classify_line(item: dict[str, Any], earlier: list[Any], known: set[str] | None,
                   ids: dict[str, Any]) -> dict[str, Any]:
     """One message's triage; `earlier` (the input's messages before it) grows by it, `ids` maps their ids
     as text to the ids as given."""
-    from triage.exclusion import flags
-    from triage.places import municipality, places
+    from triage.places import places
+    from triage.read import first_read
     from triage.repeats import Earlier, repeat_of
-    from triage.rubric import agencies
-    from triage.significance import significance
 
     text = str(item.get("text") or "")
-    found = flags(text)
-    kinds = [f.kind for f in found]
-    where = municipality(text)
-    weight = significance(text, item.get("engagement"))
-    at = _instant(item.get("posted_at"))
-    me = Earlier(str(item["id"]), text, str(item.get("author") or "") or None, where, at)
+    read = first_read(text, item.get("engagement"), known)
+    where = read["municipality_id"]
+    me = Earlier(str(item["id"]), text, str(item.get("author") or "") or None, where, _instant(item.get("posted_at")))
     repeat = repeat_of(me, earlier)
     earlier.append(me)
     ids[me.id] = item["id"]
     return {
         "id": item["id"],
-        "exclusion": next((k for k in GRAVITY if k in kinds), "none"),
-        "flags": [{"kind": f.kind, "words": list(f.words), "reason": f.reason} for f in found],
-        "agencies": [s.agency_id for s in agencies(text, known)],
-        "agency_scores": {s.agency_id: s.score for s in agencies(text, known)},
+        "exclusion": read["exclusion"],
+        "flags": read["flags"],
+        "agencies": [a["id"] for a in read["agencies"]],
+        "agency_scores": {a["id"]: a["score"] for a in read["agencies"]},
         "municipality": places()["municipalities"][where]["name"] if where else None,
-        "significant": weight.significant,
-        "significance": weight.score,
-        "significance_reasons": list(weight.reasons),
+        "significant": read["significant"],
+        "significance": read["significance"],
+        "significance_reasons": read["significance_reasons"],
         "repeat_of": ids[repeat[0]] if repeat else None,
     }
 

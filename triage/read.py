@@ -1,0 +1,33 @@
+"""A message's first read: every suggestion triage makes of one text, as one plain document. The case's
+``triage`` field holds it (workflow/triage_step.py); `python -m triage classify` prints it (triage/cli.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from triage import VERSION
+
+GRAVITY = ("threat", "obscenity", "insult")  # the first found is the message's exclusion
+
+
+def first_read(text: str, engagement: dict[str, int] | None = None,
+               known_agencies: set[str] | None = None) -> dict[str, Any]:
+    from triage.exclusion import flags
+    from triage.places import municipality
+    from triage.rubric import agencies
+    from triage.significance import significance
+
+    found = flags(text)
+    weight = significance(text, engagement)
+    kinds = {f.kind for f in found}
+    return {
+        "version": VERSION,
+        "exclusion": next((k for k in GRAVITY if k in kinds), "none"),
+        "flags": [{"kind": f.kind, "words": list(f.words), "reason": f.reason} for f in found],
+        "agencies": [{"id": s.agency_id, "score": s.score, "words": list(s.words)}
+                     for s in agencies(text, known_agencies)],
+        "municipality_id": municipality(text),
+        "significance": weight.score,
+        "significant": weight.significant,
+        "significance_reasons": list(weight.reasons),
+    }
