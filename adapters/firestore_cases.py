@@ -21,6 +21,7 @@ from cases.documents import (
     EVENTS,
     NUMBER_CHUNK,
     NUMBERS,
+    RETAINED_AFTER,
     all_scheduled,
     case_number,
     command_write,
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from google.cloud.firestore import Client, DocumentReference, DocumentSnapshot
 
 CASES = "cases"
-TERMINAL = ("closed", "excluded", "dismissed")  # the states a case's retention period runs from
 ATTEMPTS = 8  # a case written by someone else meanwhile: read again and decide again
 NUMBER_ATTEMPTS = 8  # commits per numbering run (numbered chunks and refused ones together)
 
@@ -216,7 +216,7 @@ class FirestoreCases(CaseRepository):
     def erasable(self, before: datetime, limit: int) -> list[str]:
         from google.cloud.firestore import FieldFilter
 
-        query = (self._where("personal_data", "==", True).where(filter=FieldFilter("state", "in", list(TERMINAL)))
+        query = (self._where("personal_data", "==", True).where(filter=FieldFilter("state", "in", list(RETAINED_AFTER)))
                  .where(filter=FieldFilter("updated_at", "<", before)).order_by("updated_at").limit(limit))
         return self._ids(query)
 

@@ -171,15 +171,16 @@ def erase_author(cases: Any, service: Any, url: str | None, name: str | None, re
 
 
 def set_retention(case_years: int | None) -> dict[str, Any]:
+    """``settings/retention``: how many years a closed case keeps its personal data; the value in force."""
+    from workflow.retention import CASE_YEARS, retention_from
+
     ref = firestore_client().collection("settings").document("retention")
     if case_years is not None:
-        if not 1 <= case_years <= 75:
-            raise StaffError("срок хранения: от 1 до 75 лет")
+        if case_years not in CASE_YEARS:
+            raise StaffError(f"срок хранения: от {CASE_YEARS[0]} до {CASE_YEARS[-1]} лет")
         ref.set({"case_years": case_years}, merge=True)
     snap = ref.get()
-    from workflow.retention import DEFAULT_CASE_YEARS
-
-    return {"case_years": (snap.to_dict() or {}).get("case_years", DEFAULT_CASE_YEARS) if snap.exists else DEFAULT_CASE_YEARS}
+    return {"case_years": retention_from(snap.to_dict() if snap.exists else None).case_years}
 
 
 def set_oversight(head: list[str] | None, report: list[str] | None, surge: dict[str, Any]) -> dict[str, Any]:

@@ -162,11 +162,10 @@ def retention() -> Retention:
 
 def _load_retention() -> Retention:
     from infra.firestore import firestore_client
-    from workflow.retention import DEFAULT_CASE_YEARS, Retention
+    from workflow.retention import retention_from
 
     snap = firestore_client().collection("settings").document("retention").get(timeout=5)
-    years = (snap.to_dict() or {}).get("case_years") if snap.exists else None
-    return Retention(case_years=int(years) if isinstance(years, int) and 1 <= years <= 75 else DEFAULT_CASE_YEARS)
+    return retention_from(snap.to_dict() if snap.exists else None)
 
 
 def web_settings() -> dict[str, Any]:

@@ -35,6 +35,7 @@ REMOVED_WHEN_NONE = ("next_due", "provisional_years", "deadlines_error", "overdu
                      "triage", "municipality_id")
 NUMBERS = "case_numbers"  # one counter document per year, {"last": n}: the short numbers given so far
 NUMBER_CHUNK = 20  # cases numbered in one commit
+RETAINED_AFTER = ("closed", "excluded", "dismissed")  # the states a case's retention period runs from (152-FZ)
 
 
 def number_year(detected_at: datetime) -> str:

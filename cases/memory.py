@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from cases.documents import (
+    RETAINED_AFTER,
     all_scheduled,
     case_number,
     command_write,
@@ -33,8 +34,6 @@ from cases.ports import (
     SideDocument,
     StoreUnavailable,
 )
-
-TERMINAL = ("closed", "excluded", "dismissed")  # the states a case's retention period runs from
 
 
 class InMemoryCases(CaseRepository):
@@ -147,7 +146,7 @@ class InMemoryCases(CaseRepository):
     def erasable(self, before: datetime, limit: int) -> list[str]:
         with self._lock:
             found = sorted((d["updated_at"], i) for i, d in self.docs.items()
-                           if d.get("personal_data", True) and d.get("state") in TERMINAL and d.get("updated_at")
+                           if d.get("personal_data", True) and d.get("state") in RETAINED_AFTER and d.get("updated_at")
                            and d["updated_at"] < before)
             return [i for _, i in found[:limit]]
 

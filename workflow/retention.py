@@ -12,19 +12,21 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from cases.message import ERASED
 from cases.model import Actor
 from cases.ports import CaseRepository
+from intake.documents import RAW_PAYLOADS
 from workflow.service import CaseService
 
 log = logging.getLogger(__name__)
 
-RAW_PAYLOADS = "raw_payloads"
 # The payload keys of earlier events that carry what a citizen wrote, or who they are.
 EVENT_TEXT_KEYS = frozenset({"text", "previous_text", "measures_taken", "attachments", "deleted_by", "note",
                              "flags", "agencies"})
 DEFAULT_CASE_YEARS = 3
+CASE_YEARS = range(1, 76)  # what settings/retention.case_years may say
 BATCH = 200
 
 
@@ -34,6 +36,12 @@ class Retention:
     aside (the other collections expire by Firestore TTL policies: docs/personal-data.md)."""
 
     case_years: int = DEFAULT_CASE_YEARS
+
+
+def retention_from(stored: dict[str, Any] | None) -> Retention:
+    """``settings/retention`` as stored (None: none), a value out of range as the default."""
+    years = (stored or {}).get("case_years")
+    return Retention(case_years=years if isinstance(years, int) and years in CASE_YEARS else DEFAULT_CASE_YEARS)
 
 
 def erase_case(service: CaseService, cases: CaseRepository, case_id: str, reason: str,
