@@ -162,7 +162,7 @@ def intake_soak(n: int, threads: int, workdir: Path) -> dict[str, object]:
                 time.sleep(pause)
                 pause = min(pause * 2, 3.0)
 
-        server_url = server.url if hasattr(server, "url") else f"http://127.0.0.1:{server.port}"
+        server_url = f"http://127.0.0.1:{server.port}"
         local = threading.local()
 
         def session() -> requests.Session:

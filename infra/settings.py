@@ -21,7 +21,7 @@ from vocabulary import ZONE
 
 DEV_TASK_SECRET = "dev-only-task-secret"
 MIN_SECRET_LENGTH = 32
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1")
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})  # as urlsplit gives a URL's hostname
 
 
 ENV_PREFIX = "OTKLIK_"
@@ -80,7 +80,7 @@ class Settings(BaseModel):
         if self.emulator_hosts:
             raise ValueError(f"production refuses emulator variables: {', '.join(self.emulator_hosts)}")
         for name in ("base_url", "web_url"):
-            if urlsplit(getattr(self, name)).hostname in {h.strip("[]") for h in LOCAL_HOSTS}:
+            if urlsplit(getattr(self, name)).hostname in LOCAL_HOSTS:
                 raise ValueError(f"production refuses a local OTKLIK_{name.upper()}: {getattr(self, name)}")
         if self.project_id.startswith("demo-"):
             raise ValueError("production cannot run on a demo- project id")

@@ -91,6 +91,8 @@ def deployed_name(entry_point: str) -> str:
 
 
 def build(project: str, region: str, smtp: dict[str, str]) -> Plan:
+    from infra.tasks import function_name  # how the functions themselves find each other's URLs
+
     plan = Plan(project, region)
     g = ["gcloud", f"--project={project}"]
     plan.add("the APIs Otklik uses", *g, "services", "enable", *APIS)
@@ -128,7 +130,7 @@ def build(project: str, region: str, smtp: dict[str, str]) -> Plan:
             plan.add(f"only the invoker calls {name}", *g, "functions", "add-invoker-policy-binding", name,
                      f"--region={region}", f"--member=serviceAccount:{plan.invoker_sa}")
     for job, (path, schedule, what) in JOBS.items():
-        url = plan.url(path.strip("/").replace("/", "-"))
+        url = plan.url(function_name(path))
         settings = [f"--location={region}", f"--schedule={schedule}", f"--time-zone={ZONE}", f"--uri={url}",
                     "--http-method=POST", f"--oidc-service-account-email={plan.invoker_sa}",
                     f"--oidc-token-audience={url}", "--attempt-deadline=300s"]

@@ -71,9 +71,9 @@ def seed_reference(db: Any, uids: dict[str, str] | None = None) -> None:
     batch.commit()
 
 
-def sign_in(email: str, password: str = PASSWORD) -> str:
-    """A real Firebase ID token from the Auth emulator's REST API."""
-    host = os.environ["FIREBASE_AUTH_EMULATOR_HOST"]
+def sign_in(email: str, password: str = PASSWORD, host: str | None = None) -> str:
+    """A real Firebase ID token from the Auth emulator's REST API (this process's emulator, or `host`'s)."""
+    host = host or os.environ["FIREBASE_AUTH_EMULATOR_HOST"]
     r = requests.post(f"http://{host}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any",
                       json={"email": email, "password": password, "returnSecureToken": True}, timeout=10)
     r.raise_for_status()

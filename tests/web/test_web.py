@@ -162,16 +162,6 @@ def _settings_doc(name: str) -> dict[str, Any]:
     return firestore_client().collection("settings").document(name).get().to_dict() or {}
 
 
-def _password_sign_in(stack: Stack, email: str, password: str) -> str:
-    """An ID token from the stack's Auth emulator, as the web client's sign-in gets one."""
-    import requests
-
-    r = requests.post(f"http://127.0.0.1:{stack.ports.auth}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any",
-                      json={"email": email, "password": password, "returnSecureToken": True}, timeout=10)
-    r.raise_for_status()
-    return str(r.json()["idToken"])
-
-
 def _act(service: Any, case_id: str, who: Any, command: str, **body: Any) -> None:
     """A command on the case as stored now (its current version), as the staff API runs it; if the system
     wrote the case meanwhile (triage's first read, run by the outbox), read it again, as a person would."""
@@ -828,7 +818,9 @@ def test_the_admin_manages_staff_agencies_and_reasons_on_a_real_screen(demo_stac
         page.locator("#staff-form button[type=submit]").click()
         password = page.locator("#staff-password")
         expect(password).to_have_text(re.compile(r".{12,}"), timeout=15_000)
-        token = _password_sign_in(demo_stack, "new.executor@otklik.demo", password.inner_text())
+        from tests.api.conftest import sign_in
+
+        token = sign_in("new.executor@otklik.demo", password.inner_text(), f"127.0.0.1:{demo_stack.ports.auth}")
         me = requests.get(f"{demo_stack.base_url}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
         assert (me.json()["role"], me.json()["agency_id"]) == ("executor", "minstroy")
 

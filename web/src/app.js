@@ -329,7 +329,7 @@ async function startSession(db, auth, user, me, config) {
     ));
   }
 
-  if (readsReports) showReports = reportsDashboard(db, cardEl, s, agencies, listEl);
+  if (readsReports) showReports = reportsDashboard(cardEl, s, agencies, listEl, municipalities, db);
 
   // A link from a letter or a notification: /web/#case=<id> opens that case, #surge=<id> that surge,
   // #report=<YYYY-MM> that month's report.
@@ -347,12 +347,9 @@ async function startSession(db, auth, user, me, config) {
 
 // The §21 dashboard in the card pane (docs/web.md): the months' briefs, live; the files downloaded on demand.
 // Returns the function that shows it (for a month, or the latest).
-function reportsDashboard(db, cardEl, s, agencies, listEl) {
+// `municipalities` is the session's map of names (the filters load it once for both).
+function reportsDashboard(cardEl, s, agencies, listEl, municipalities, db) {
   const names = new Map([...agencies].map(([id, a]) => [id, a.short_name || a.name || id]));
-  const municipalities = new Map();
-  getDocs(collection(db, 'municipalities'))
-    .then((snap) => snap.forEach((d) => municipalities.set(d.id, d.data().name || d.id)))
-    .catch(() => {}); // names are a convenience
   let briefs = null;
   let month = null;
   let visible = false;
