@@ -134,18 +134,22 @@ def episode_from(the_id: str, doc: dict[str, Any]) -> Episode:
 
 
 class FirestoreRecentCases:
-    """The messages detected since a moment, newest first, as much of them as a comparison needs."""
+    """The messages detected since a moment, newest first, as much of them as a comparison needs (the §22
+    report's similar messages, triage's repeats)."""
 
     def __init__(self, client: Callable[[], Client], timeout_s: float = 10.0) -> None:
         self._client = client
         self._timeout_s = timeout_s
 
-    def recent(self, since: datetime, limit: int) -> list[dict[str, Any]]:
+    def recent(self, since: datetime, limit: int, where: tuple[str, Any] | None = None) -> list[dict[str, Any]]:
         from google.cloud.firestore import FieldFilter, Query
 
-        query = (self._client().collection("cases").where(filter=FieldFilter("detected_at", ">=", since))
-                 .order_by("detected_at", direction=Query.DESCENDING).limit(limit)
-                 .select(["detected_at", "message.text", "state", "agency_ids"]))
+        query = self._client().collection("cases").where(filter=FieldFilter("detected_at", ">=", since))
+        if where is not None:
+            query = query.where(filter=FieldFilter(where[0], "==", where[1]))
+        query = (query.order_by("detected_at", direction=Query.DESCENDING).limit(limit)
+                 .select(["detected_at", "message.text", "message.author", "state", "agency_ids", "number",
+                          "municipality_id"]))
         with _outages():
             return [{**(snap.to_dict() or {}), "id": snap.id} for snap in query.stream(timeout=self._timeout_s)]
 

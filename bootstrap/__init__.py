@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from adapters.firestore_reports import FirestoreReports
+    from adapters.firestore_triage import FirestoreModels
     from cases.ports import CaseRepository, StaffDirectory
     from deadlines.policy import SlaPolicy
     from infra.clock import Clock
@@ -141,9 +142,23 @@ def ports() -> Ports:
         return Ports(inbox=FirestoreInbox(firestore_client), staff=staff(), cases=cases(),
                      agencies=_agency_names(), mailer=mailer(),
                      oversight=oversight(), zone=zone(),
-                     triage=lambda case_id: triage_case(case_service(), cases(), case_id))
+                     triage=lambda case_id: triage_case(case_service(), cases(), case_id,
+                                                        model=triage_models().active,
+                                                        recent=oversight().recent))
 
     return _part("ports", build)
+
+
+def triage_models() -> FirestoreModels:
+    """The routing models triage learns from the curators (``triage_models``, ``settings/triage``)."""
+
+    def build() -> FirestoreModels:
+        from adapters.firestore_triage import FirestoreModels
+        from infra.firestore import firestore_client
+
+        return FirestoreModels(firestore_client)
+
+    return _part("triage_models", build)
 
 
 def agency_names() -> dict[str, str]:

@@ -178,6 +178,8 @@ def record_triage(case: Case, result: dict[str, Any], now: datetime) -> Result:
     updates: dict[str, Any] = {"triage": result}
     if result.get("municipality_id") and case.municipality_id is None:
         updates["municipality_id"] = result["municipality_id"]
+    if result.get("topic") and case.topic is None:
+        updates["topic"] = result["topic"]
     flags = result.get("flags") or []
     if flags and case.state in OPEN and (case.exclusion is None or not case.exclusion.open_flag):
         reason = "; ".join(f"{f['reason']}: {', '.join(f['words'])}" for f in flags)[:2000]

@@ -32,7 +32,7 @@ STEM = 5  # letters kept of each word: «фонтан», «фонтана», «�
 MAX_WORDS = 300
 WORD = re.compile(r"[0-9a-zа-я]{2,}")
 REMOVED_WHEN_NONE = ("next_due", "provisional_years", "deadlines_error", "overdue_since", "number", "erased_at",
-                     "triage", "municipality_id")
+                     "triage", "municipality_id", "topic")
 NUMBERS = "case_numbers"  # one counter document per year, {"last": n}: the short numbers given so far
 NUMBER_CHUNK = 20  # cases numbered in one commit
 RETAINED_AFTER = ("closed", "excluded", "dismissed")  # the states a case's retention period runs from (152-FZ)

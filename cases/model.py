@@ -204,6 +204,7 @@ class Case(_Frozen):
     # Triage's first read (issue 13): suggestions for the curator, who decides; the municipality it found.
     triage: dict[str, Any] | None = None
     municipality_id: str | None = None
+    topic: str | None = None  # the rubricator's topic of the message (triage): surges and the monthly report
 
     @model_validator(mode="before")
     @classmethod

@@ -8,6 +8,7 @@ GET  /api/admin/agencies             the agencies
 POST /api/admin/agencies/<id>        {name, short_name, kind}: add or change an agency
 POST /api/admin/dismissal-reasons    {reasons: [{code, label}]}: the whole list
 POST /api/admin/web-settings         {session_only: bool}: sign-in lasts only for the browser session
+GET  /api/admin/triage               triage's routing model in use and the latest retrainings (docs/triage.md)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from flask import Request
 from functions.body import json_object
 
 ADDRESSES = {("staff",): "GET", ("staff", "new"): "POST", ("agencies",): "GET", ("dismissal-reasons",): "POST",
-             ("web-settings",): "POST"}
+             ("web-settings",): "POST", ("triage",): "GET"}
 
 
 def allowed_method(parts: list[str]) -> str | None:
@@ -51,6 +52,8 @@ def handle(request: Request, actor: Any, parts: list[str]) -> tuple[int, Any]:
     if request.method == "GET":
         if parts == ["staff"]:
             return 200, {"staff": operations.list_staff()}
+        if parts == ["triage"]:
+            return 200, triage_models()
         return 200, {"agencies": operations.list_agencies()}
     body = json_object(request)
     now = system_clock()
@@ -73,3 +76,12 @@ def handle(request: Request, actor: Any, parts: list[str]) -> tuple[int, Any]:
         return 200, {"reasons": operations.save_dismissal_reasons([r.model_dump() for r in reasons.reasons])}
     except StaffError as err:
         raise Invalid(str(err)[:1].upper() + str(err)[1:] + ".", code="staff_refused") from err
+
+
+def triage_models() -> dict[str, Any]:
+    """The version in use (None: the rubricator) and the latest retrainings, for the admin."""
+    import bootstrap
+
+    store = bootstrap.triage_models()
+    history = [{**m, "at": m["at"].isoformat() if m.get("at") else None} for m in store.history()]
+    return {"in_use": store.in_use(), "models": history}

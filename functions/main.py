@@ -26,6 +26,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/scheduler/digest": ("functions.scheduler_http", "digest"),
     "/scheduler/monthly-report": ("functions.scheduler_http", "monthly_report"),
     "/scheduler/retention": ("functions.scheduler_http", "retention"),
+    "/scheduler/triage-train": ("functions.scheduler_http", "triage_train"),
     "/api": ("functions.api_http", "api"),
     "/web": ("functions.web_http", "web"),
 }
@@ -85,6 +86,11 @@ def scheduler_monthly_report(request: Request) -> Any:
 @functions_framework.http
 def scheduler_retention(request: Request) -> Any:
     return _handler(*ROUTES["/scheduler/retention"])(request)
+
+
+@functions_framework.http
+def scheduler_triage_train(request: Request) -> Any:
+    return _handler(*ROUTES["/scheduler/triage-train"])(request)
 
 
 @functions_framework.http

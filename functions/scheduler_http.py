@@ -6,6 +6,8 @@ published, cases without deadlines repaired), mail whose task was lost, and the 
 before the calendar runs out (``notify.calendar_warning``). POST /scheduler/digest: the daily digests.
 POST /scheduler/monthly-report: the §21 monthly report (``reports.monthly``). POST /scheduler/retention
 (daily): personal data whose retention period has ended are erased (``workflow.retention``, 152-FZ).
+POST /scheduler/triage-train (weekly): triage's routing model retrained on the curators' routing
+(``workflow.triage_step.retrain_routing``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ SWEEP_PATH = "/scheduler/sweep"
 DIGEST_PATH = "/scheduler/digest"
 MONTHLY_PATH = "/scheduler/monthly-report"
 RETENTION_PATH = "/scheduler/retention"
+TRIAGE_TRAIN_PATH = "/scheduler/triage-train"
 MAIL_BATCH = 50
 
 
@@ -105,6 +108,26 @@ def retention(request: Request) -> Any:
         done = run_retention(bootstrap.case_service(), bootstrap.cases(), bootstrap.clock()(), bootstrap.retention())
     except OUTAGES as err:
         log.warning("retention: store unavailable, the next run retries: %s", err)
+        return unavailable()
+    return jsonify(status="ok", **done), 200
+
+
+def triage_train(request: Request) -> Any:
+    """POST /scheduler/triage-train (Cloud Scheduler, Sundays at 02:00 Izhevsk time): a model learnt from the
+    routings of the last year, adopted only if it ranks the latest of them better than the one in use."""
+    import bootstrap
+    from adapters.firestore_triage import routed_examples
+    from infra.firestore import firestore_client
+    from workflow.triage_step import retrain_routing
+
+    refused = _refused(request, TRIAGE_TRAIN_PATH)
+    if refused is not None:
+        return refused
+    try:
+        done = retrain_routing(bootstrap.triage_models(), partial(routed_examples, firestore_client), bootstrap.clock()(),
+                               set(bootstrap.agency_names()) or None)
+    except OUTAGES as err:
+        log.warning("triage training: store unavailable, the next run retries: %s", err)
         return unavailable()
     return jsonify(status="ok", **done), 200
 

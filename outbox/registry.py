@@ -68,5 +68,5 @@ def _triage(event: dict[str, Any], ports: Ports) -> None:
 EVENT_HANDLERS: dict[str, tuple[Handler, ...]] = {
     **{event_type: (_notify,) for event_type in RULES},
     "MarkedSignificant": (_report_significant,),
-    "CaseDetected": (_count_for_surges, _triage),
+    "CaseDetected": (_triage, _count_for_surges),  # triage first: its municipality and topic are counted
 }

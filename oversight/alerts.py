@@ -29,7 +29,10 @@ SIMILAR_CANDIDATES = 500
 
 
 class RecentCases(Protocol):
-    def recent(self, since: datetime, limit: int) -> list[dict[str, Any]]: ...
+    def recent(self, since: datetime, limit: int, where: tuple[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The messages detected since `since`, newest first (only those whose field equals a value, when
+        `where` says ``(field, value)``)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,11 @@ JOBS = {
     "otklik-digest": ("/scheduler/digest", "0 9 * * 1-5", "the daily digests"),
     "otklik-monthly-report": ("/scheduler/monthly-report", "0 9 1-10 * *", "the §21 monthly report"),
     "otklik-retention": ("/scheduler/retention", "0 3 * * *", "152-FZ erasure of expired personal data"),
+    "otklik-triage-train": ("/scheduler/triage-train", "0 2 * * 0", "triage's routing model retrained (weekly)"),
 }
+# Functions (by deployed name) that need more than the default 512 MiB and 300 s: (memory, timeout).
+RESOURCES = {"scheduler-triage-train": ("2Gi", "1800s")}
+DEFAULT_RESOURCES = ("512Mi", "300s")
 # Cloud Tasks: deliveries per second and at once, and retries (a deadline task's 5xx is an outage: retried
 # with backoff for up to a day; the sweep is the backstop beyond that).
 QUEUE_SETTINGS = ["--max-dispatches-per-second=50", "--max-concurrent-dispatches=50", "--max-attempts=-1",
@@ -125,7 +129,8 @@ def build(project: str, region: str, smtp: dict[str, str]) -> Plan:
         plan.add(f"function {name}", *g, "functions", "deploy", name, "--gen2", f"--region={region}",
                  f"--runtime={RUNTIME}", f"--source={source}", f"--entry-point={entry}", "--trigger-http", access,
                  f"--service-account={plan.runtime_sa}", f"--env-vars-file={env_file}",
-                 f"--set-secrets=OTKLIK_SMTP_PASSWORD={SMTP_SECRET}:latest", "--memory=512Mi", "--timeout=300s")
+                 f"--set-secrets=OTKLIK_SMTP_PASSWORD={SMTP_SECRET}:latest",
+                 *(f"--{k}={v}" for k, v in zip(("memory", "timeout"), RESOURCES.get(name, DEFAULT_RESOURCES), strict=True)))
         if entry not in PUBLIC:
             plan.add(f"only the invoker calls {name}", *g, "functions", "add-invoker-policy-binding", name,
                      f"--region={region}", f"--member=serviceAccount:{plan.invoker_sa}")
@@ -133,7 +138,8 @@ def build(project: str, region: str, smtp: dict[str, str]) -> Plan:
         url = plan.url(function_name(path))
         settings = [f"--location={region}", f"--schedule={schedule}", f"--time-zone={ZONE}", f"--uri={url}",
                     "--http-method=POST", f"--oidc-service-account-email={plan.invoker_sa}",
-                    f"--oidc-token-audience={url}", "--attempt-deadline=300s"]
+                    f"--oidc-token-audience={url}",
+                    f"--attempt-deadline={RESOURCES.get(function_name(path), DEFAULT_RESOURCES)[1]}"]
         plan.add(f"scheduler: {what}", *g, "scheduler", "jobs", "create", "http", job, *settings)
         plan.add(f"scheduler: {job}'s settings (on an upgrade)", *g, "scheduler", "jobs", "update", "http", job,
                  *settings)

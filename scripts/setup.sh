@@ -53,7 +53,7 @@ fi
 # 4. The staff web client: its vocabulary generated from vocabulary.py and the transition table, then
 #    web/src bundled by esbuild into web/dist/app.js (see docs/web.md).
 if [ -d web/src ]; then
-    sources="vocabulary/__init__.py cases/transitions.py scripts/web_vocabulary.py"
+    sources="vocabulary/__init__.py cases/transitions.py triage/rubric.json scripts/web_vocabulary.py"
     want=$(hash_files package.json package-lock.json $sources \
            $(find web/src -type f -name '*.js' -not -path 'web/src/generated/*' | LC_ALL=C sort))
     if [ ! -f web/dist/app.js ] || [ ! -f web/src/generated/vocabulary.js ] || ! stamp_ok web "$want"; then

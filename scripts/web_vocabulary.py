@@ -1,5 +1,5 @@
-"""Write the web client's vocabulary (web/src/generated/vocabulary.js) from vocabulary/ and the
-transition table (cases/transitions.py), so the client never keeps a hand-made copy.
+"""Write the web client's vocabulary (web/src/generated/vocabulary.js) from vocabulary/, the
+transition table (cases/transitions.py) and triage's topics (triage/rubric.json), so the client never keeps a hand-made copy.
 
     .venv/bin/python scripts/web_vocabulary.py [OUT]
 
@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 import vocabulary as v  # noqa: E402
 from cases.transitions import TRANSITIONS  # noqa: E402
+from triage.rubric import topic_names  # noqa: E402
 
 OUT = ROOT / "web" / "src" / "generated" / "vocabulary.js"
 
@@ -32,6 +33,7 @@ def module() -> str:
         "EVENT_LABELS": v.EVENT_LABELS,
         "REPLAN_REASONS": v.REPLAN_REASONS,
         "AGENCY_ROLES": sorted(v.AGENCY_ROLES),
+        "TOPICS": topic_names(),  # triage's rubricator: topic id -> its Russian name
         # command -> {label, roles, states}, in workflow order: which buttons a person sees
         "COMMANDS": {name: {"label": rule.label[0].upper() + rule.label[1:], "roles": sorted(rule.roles),
                             "states": list(rule.sources)} for name, rule in TRANSITIONS.items()},

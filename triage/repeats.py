@@ -31,16 +31,24 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def repeat_of(message: Earlier, earlier: list[Earlier]) -> tuple[str, float] | None:
-    """The most similar earlier message it repeats, with the score; None if none is close enough."""
+def candidates(message: Earlier, earlier: list[Earlier], top: int = 3) -> list[tuple[str, float]]:
+    """The earlier messages it may repeat, most similar first, with their scores: within the window before
+    it, similar enough (less so for the same author or place)."""
     mine = stems(message.text)
-    best: tuple[float, str] | None = None
+    found: list[tuple[float, str]] = []
     for other in earlier:
-        if message.at and other.at and not timedelta(0) <= message.at - other.at <= WINDOW:
+        if other.id == message.id or (message.at and other.at and not timedelta(0) <= message.at - other.at <= WINDOW):
             continue
         same = bool((message.author and message.author == other.author)
                     or (message.municipality and message.municipality == other.municipality))
         score = similarity(mine, stems(other.text))
-        if score >= (SIMILAR_SAME_SOURCE if same else SIMILAR) and (best is None or score > best[0]):
-            best = (score, other.id)
-    return (best[1], round(best[0], 2)) if best else None
+        if score >= (SIMILAR_SAME_SOURCE if same else SIMILAR):
+            found.append((score, other.id))
+    best = sorted(found, key=lambda f: -f[0])[:top]
+    return [(the_id, round(score, 2)) for score, the_id in best]
+
+
+def repeat_of(message: Earlier, earlier: list[Earlier]) -> tuple[str, float] | None:
+    """The most similar earlier message it repeats, with the score; None if none is close enough."""
+    found = candidates(message, earlier, top=1)
+    return found[0] if found else None

@@ -1,6 +1,7 @@
-"""The competent agency, cold start (issue 13): the top agencies for a message by the admin's rubricator
-(`triage/rubric.json`: each agency's topics as the beginnings of words), with scores and the words that
-decided. The model learnt from the curators' routing (issue 13) is not built yet. Pure."""
+"""The competent agency and the topic, cold start (issue 13): by the admin's rubricator
+(`triage/rubric.json`: topics, each with its agency and the beginnings of the words that name it), the top
+agencies for a message with scores and the words that decided, and its topic. The model learnt from the
+curators' routing (triage/model.py) ranks the agencies once it beats this. Pure."""
 
 from __future__ import annotations
 
@@ -22,10 +23,22 @@ class Suggestion:
     words: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str  # Russian, as the reports and alerts show it
+    agency_id: str
+    words: tuple[str, ...]
+
+
 @lru_cache(maxsize=1)
-def rubric() -> dict[str, list[str]]:
+def rubric() -> dict[str, Topic]:
     data: dict[str, Any] = json.loads(RUBRIC.read_text(encoding="utf-8"))
-    return dict(data["agencies"])
+    return {tid: Topic(tid, t["name"], t["agency"], tuple(t["words"])) for tid, t in data["topics"].items()}
+
+
+def topic_names() -> dict[str, str]:
+    return {t.id: t.name for t in rubric().values()}
 
 
 def words_of(text: str) -> list[str]:
@@ -44,22 +57,38 @@ def matches(keyword: str, words: list[str]) -> list[str]:
     return [w for w in words if w.startswith(keyword)]
 
 
+def _topic_hits(words: list[str]) -> list[tuple[float, int, Topic, list[str]]]:
+    """(score, -order, topic, words found) of each topic the words name, in the rubricator's order."""
+    found = []
+    for order, topic in enumerate(rubric().values()):
+        hits: list[str] = []
+        score = 0.0
+        for keyword in topic.words:
+            named = matches(keyword, words)
+            hits += named
+            score += len(named) * (2 if " " in keyword else 1)
+        if score:
+            found.append((score, -order, topic, hits))
+    return found
+
+
+def topic_of(text: str) -> str | None:
+    """The topic the message names most (the first in the rubricator on a tie), or None."""
+    found = _topic_hits(words_of(text))
+    return max(found, key=lambda f: (f[0], f[1]))[2].id if found else None
+
+
 def agencies(text: str, known: set[str] | None = None, top: int = 3) -> list[Suggestion]:
     """The agencies whose topics the message mentions, best first (at most `top`; only `known` ones when
     given). Empty when it mentions none."""
-    words = words_of(text)
-    scored: list[tuple[float, int, str, tuple[str, ...]]] = []
-    for order, (agency, keywords) in enumerate(rubric().items()):
-        if known is not None and agency not in known:
+    scored: dict[str, list[Any]] = {}
+    for score, order, topic, hits in _topic_hits(words_of(text)):
+        if known is not None and topic.agency_id not in known:
             continue
-        hits: list[str] = []
-        score = 0.0
-        for keyword in keywords:
-            found = matches(keyword, words)
-            hits += found
-            score += len(found) * (2 if " " in keyword else 1)
-        if score:
-            scored.append((score, -order, agency, tuple(dict.fromkeys(hits))))
-    total = sum(s for s, *_ in scored) or 1.0
-    ranked = sorted(scored, reverse=True)[:top]
-    return [Suggestion(agency, round(score / total, 3), hits) for score, _, agency, hits in ranked]
+        entry = scored.setdefault(topic.agency_id, [0.0, order, []])
+        entry[0] += score
+        entry[2] += hits
+    total = sum(s for s, *_ in scored.values()) or 1.0
+    ranked = sorted(((s, o, a, h) for a, (s, o, h) in scored.items()), reverse=True)[:top]
+    return [Suggestion(agency, round(score / total, 3), tuple(dict.fromkeys(hits)))
+            for score, _, agency, hits in ranked]

@@ -64,13 +64,18 @@ def test_the_queue_the_jobs_and_firebase(plan: list[list[str]]) -> None:
     queue = next(a for a in plan if a[2:5] == ["tasks", "queues", "create"])
     assert queue[5] == "deadlines" and flag(queue, "location") == REGION and flag(queue, "max-attempts") == "-1"
     jobs = {a[6]: a for a in plan if a[2:6] == ["scheduler", "jobs", "create", "http"]}
-    assert set(jobs) == {"otklik-sweep", "otklik-digest", "otklik-monthly-report", "otklik-retention"}
+    assert set(jobs) == {"otklik-sweep", "otklik-digest", "otklik-monthly-report", "otklik-retention",
+                         "otklik-triage-train"}
     deployed = {a[4] for a in plan if a[2:4] == ["functions", "deploy"]}
     for argv in jobs.values():
         uri = flag(argv, "uri") or ""
         assert flag(argv, "oidc-service-account-email") == INVOKER_SA and flag(argv, "oidc-token-audience") == uri
         assert uri.rsplit("/", 1)[1] in deployed and flag(argv, "time-zone") == "Europe/Samara"
     assert flag(jobs["otklik-sweep"], "schedule") == "* * * * *"
+    # the retraining has the memory and the time scikit-learn needs; the scheduler waits as long for it
+    training = next(a for a in plan if a[2:4] == ["functions", "deploy"] and "triage-train" in a[4])
+    assert flag(training, "memory") == "2Gi" and flag(training, "timeout") == "1800s"
+    assert flag(jobs["otklik-triage-train"], "attempt-deadline") == "1800s"
     assert any(a[2:4] == ["secrets", "create"] and "--data-file=-" in a for a in plan)  # the value from stdin
     assert not any("password" in part.lower() and "=" in part and "SMTP_PASSWORD=otklik" not in part
                    for a in plan for part in a)

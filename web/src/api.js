@@ -56,4 +56,5 @@ export const adminSaveAgency = (token, id, body) =>
   request(`/api/admin/agencies/${encodeURIComponent(id)}`, { method: 'POST', token, body });
 export const adminSaveReasons = (token, reasons) =>
   request('/api/admin/dismissal-reasons', { method: 'POST', token, body: { reasons } });
+export const adminTriage = (token) => request('/api/admin/triage', { token });
 export const adminSaveWebSettings = (token, body) => request('/api/admin/web-settings', { method: 'POST', token, body });

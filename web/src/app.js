@@ -404,7 +404,7 @@ function showAdmin(db, { tabsEl, listEl, cardEl }, s, token, config) {
   const screen = new AdminScreen(listEl, cardEl, token, { sessionOnly: Boolean(config.sessionOnly) });
   const mailList = h('div', { id: 'mail-list' });
   const view = new Mailbox(mailList, cardEl);
-  const tabs = [['staff', 'Сотрудники'], ['agencies', 'Органы власти'], ['reasons', 'Причины «без реагирования»'], ['mail', 'Почта']];
+  const tabs = [['staff', 'Сотрудники'], ['agencies', 'Органы власти'], ['reasons', 'Причины «без реагирования»'], ['triage', 'Разбор сообщений'], ['mail', 'Почта']];
   let active = 'staff';
   const show = (id) => {
     active = id;

@@ -2,7 +2,7 @@
 // client is built (scripts/web_vocabulary.py, run by scripts/setup.sh): the client keeps no copy of its own.
 export {
   AGENCY_ROLES, COMMANDS, DEADLINE_STATE_LABELS, EVENT_LABELS, NETWORK_LABELS, REPLAN_REASONS, ROLE_LABELS,
-  STAGE_LABELS, STATE_LABELS, ZONE,
+  STAGE_LABELS, STATE_LABELS, TOPICS, ZONE,
 } from './generated/vocabulary.js';
 
 // The hint on a provisional deadline: a year without the government's decree on days off.

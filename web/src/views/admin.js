@@ -3,6 +3,7 @@
 // shows the table, the card pane the form; the mail tab is the mailbox (views/mailbox.js).
 import * as api from '../api.js';
 import { h } from '../dom.js';
+import { formatSamara } from '../format.js';
 import { AGENCY_ROLES, ROLE_LABELS } from '../labels.js';
 
 export const AGENCY_KINDS = {
@@ -35,6 +36,10 @@ export class AdminScreen {
         if (still()) this.paintStaff(staff);
       }
       if (what === 'agencies') this.paintAgencies();
+      if (what === 'triage') {
+        const models = await api.adminTriage(await this.token());
+        if (still()) this.paintTriage(models);
+      }
       if (what === 'reasons') {
         const { reasons } = await api.dismissalReasons(await this.token());
         if (still()) this.paintReasons(reasons);
@@ -209,5 +214,28 @@ export class AdminScreen {
     this.listEl.replaceChildren(h('div', { class: 'list-head' }, h('h2', {}, 'Причины «не требует реагирования»')), form);
     this.cardEl.replaceChildren(h('p', { class: 'muted' },
       'Куратор выбирает причину из этого списка, отмечая сообщение как не требующее реагирования (пп. 1, 6, 8).'));
+  }
+
+  // -- triage's routing model (docs/triage.md) -------------------------------------------------------
+  paintTriage({ in_use: inUse, models }) {
+    const percent = (a) => (a ? `${Math.round(a.top1 * 100)}% / ${Math.round(a.top3 * 100)}%` : '—');
+    const rows = models.map((m) => h('tr', { class: `model-row${m.version === inUse ? ' in-use' : ''}` },
+      h('td', {}, m.at ? formatSamara(m.at) : '—'),
+      h('td', { class: 'mono' }, m.version),
+      h('td', {}, m.facts && m.facts.examples != null ? String(m.facts.examples) : '—'),
+      h('td', {}, percent(m.accuracy)),
+      h('td', {}, m.baseline ? `${percent(m.baseline)} (${m.baseline_name})` : '—'),
+      h('td', {}, m.version === inUse ? 'используется' : (m.adopted ? 'была принята' : 'не принята'))));
+    this.listEl.replaceChildren(h('div', { class: 'list-head' }, h('h2', {}, 'Разбор сообщений: выбор органа власти')),
+      h('p', { id: 'triage-in-use' }, inUse ? `Органы власти предлагает модель ${inUse}, обученная на решениях кураторов.`
+        : 'Органы власти предлагает рубрикатор: обученной модели, которая была бы точнее него, пока нет.'),
+      models.length ? h('table', { class: 'cases', id: 'models-table' },
+        h('thead', {}, h('tr', {}, ['Обучение', 'Версия', 'Сообщений', 'Точность: 1-е / в тройке', 'Действовавшая', 'Итог']
+          .map((t) => h('th', {}, t)))), h('tbody', {}, rows))
+        : h('p', { class: 'muted' }, 'Переобучений ещё не было.'));
+    this.cardEl.replaceChildren(h('p', { class: 'muted' },
+      'Раз в неделю модель переобучается на направлениях кураторов за год. Точность измеряется на последних 20% '
+      + 'направлений, которых модель при обучении не видела: доля сообщений, где верный орган власти предложен '
+      + 'первым и где он среди трёх предложенных. Новая модель используется, только если она точнее действующей.'));
   }
 }

@@ -4,7 +4,7 @@ import { h } from '../dom.js';
 import { formatSamara, neutralise, truncate } from '../format.js';
 import {
   DEADLINE_STATE_LABELS, EVENT_LABELS, NETWORK_LABELS, REPLAN_REASONS, ROLE_LABELS, STAGE_LABELS, STATE_LABELS,
-  provisionalHint,
+  TOPICS, provisionalHint,
 } from '../labels.js';
 import { availableCommands } from '../workflow.js';
 import { countdownEl } from './countdown.js';
@@ -174,11 +174,32 @@ export class CaseCard {
       h('summary', {}, 'Предварительный разбор (подсказки, решает куратор)'),
       h('dl', { class: 'triage-facts small' },
         h('dt', {}, 'Органы власти'), h('dd', { id: 'triage-agencies' }, agencies.length ? agencies.join('; ') : 'не определены'),
+        h('dt', {}, 'Тема'), h('dd', { id: 'triage-topic' }, (TOPICS[t.topic] || t.topic) || 'не определена'),
         h('dt', {}, 'Муниципальное образование'), h('dd', {}, place || 'не определено'),
         h('dt', {}, 'Значимость (п. 22)'), h('dd', { id: 'triage-significance' },
           `${Math.round((t.significance || 0) * 100)} %${(t.significance_reasons || []).length ? `: ${t.significance_reasons.join(', ')}` : ''}`),
         (t.flags || []).length ? [h('dt', {}, 'Пункт 19'), h('dd', { class: 'error' },
-          t.flags.map((f) => `${f.reason}: ${f.words.join(', ')}`).join('; '))] : null));
+          t.flags.map((f) => `${f.reason}: ${f.words.join(', ')}`).join('; '))] : null,
+        (t.repeats || []).length && !c.repeat_of ? [h('dt', {}, 'Возможный повтор (п. 17)'),
+          h('dd', { id: 'triage-repeats' }, t.repeats.map((r) => this.repeatCandidate(c, r)))] : null,
+        h('dt', {}, 'Подбор органа'), h('dd', { class: 'muted' }, t.model ? `модель ${t.model}` : 'рубрикатор')));
+  }
+
+  // §17: an earlier case triage found similar; the curator links it with one click when linking is open.
+  repeatCandidate(c, r) {
+    const link = availableCommands(c, this.me).some((a) => a.name === 'link_repeat')
+      ? h('button', { type: 'button', class: 'link-repeat', dataset: { earlier: r.case_id }, onclick: async (ev) => {
+        ev.target.disabled = true;
+        try {
+          await this.runCommand(this.caseId, 'link_repeat', { version: c.version, earlier_case_id: r.case_id });
+          this.setStatus('Выполнено: связано с ранее рассмотренным сообщением.', false);
+        } catch (err) {
+          this.setStatus(err.message || 'Не удалось связать.', true);
+          ev.target.disabled = false;
+        }
+      } }, 'Связать как повтор') : null;
+    return h('div', { class: 'repeat-candidate' }, h('a', { href: `#case=${encodeURIComponent(r.case_id)}` }, r.number || r.case_id),
+      ` — сходство ${Math.round(r.score * 100)} % `, link);
   }
 
   // §16: the joint answer's order, who has given their part (and what), whose turn it is.
