@@ -70,13 +70,19 @@ def _obscene_root(word: str) -> bool:
     return any(root.search(word) for root in lexicon()["_roots"])
 
 
+@lru_cache(maxsize=100_000)
+def parses(word: str) -> tuple[tuple[str, str], ...]:
+    """The dictionary's readings of a word, most likely first, as (lemma with ё as е, grammatical tag);
+    kept per instance, as the same words come again and again."""
+    return tuple((str(p.normal_form).replace("ё", "е"), str(p.tag)) for p in _morph().parse(word))
+
+
 def _innocent(word: str) -> bool:
     """A word the dictionary knows, none of whose readings is slang or obscene."""
-    morph = _morph()
-    if not morph.word_is_known(word):
+    if not _morph().word_is_known(word):
         return False
     marks = set(lexicon()["slang_tags"])
-    return not any(marks & set(str(p.tag).replace(" ", ",").split(",")) for p in morph.parse(word))
+    return not any(marks & set(tag.replace(" ", ",").split(",")) for _, tag in parses(word))
 
 
 def transliterated(word: str) -> str:
@@ -102,8 +108,8 @@ def obscene(word: str) -> bool:
     return _obscene_root(word) and not _innocent(word)
 
 
-def _lemma(word: str) -> str:
-    return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
+def lemma(word: str) -> str:
+    return parses(word)[0][0]
 
 
 def flags(text: str) -> list[Flag]:
@@ -130,9 +136,8 @@ def _threat(tokens: list[tuple[int, str]], lowered: str, lex: dict[str, Any]) ->
     hits = [p for p in lex["harm_phrases"] if p in lowered.replace(",", "")]
     harm, idioms = set(lex["harm_verbs"]), set(lex["idiom_objects"])
     for i, word in enumerate(words):
-        for parse in _morph().parse(word)[:2]:
-            tag = str(parse.tag)
-            if parse.normal_form.replace("ё", "е") not in harm:
+        for normal, tag in parses(word)[:2]:
+            if normal not in harm:
                 continue
             mine = ("1per" in tag and "futr" in tag) or "impr" in tag or ("INFN" in tag and i and words[i - 1] in (
                 "надо", "нужно", "буду", "будем", "хочу", "хотим", "пора", "стоит"))
@@ -147,18 +152,18 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
     insults, addressed = set(lex["insult_lemmas"]), {w.replace("ё", "е") for w in lex["insult_when_addressed"]}
     reporting = set(lex["reporting_verbs"])
     words = [w for _, w in tokens]
-    lemmas = [_lemma(w) for w in words]
+    lemmas = [lemma(w) for w in words]
     second_person = {"ты", "вы", "тебя", "вас", "тебе", "вам", "твой", "ваш"}
     hits = []
     for i, (at, word) in enumerate(tokens):
-        lemma = lemmas[i]
-        if lemma not in insults and lemma not in addressed:
+        base = lemmas[i]
+        if base not in insults and base not in addressed:
             continue
         if any(start <= at < end for start, end in quoted):
             continue  # quoted: reported, not said
         if any(lemmas[j] in reporting for j in range(max(0, i - 4), i)):
             continue  # "меня назвали дураком": the author reports an insult
-        if lemma in addressed and not (second_person & set(words[max(0, i - 3): i + 3])):
+        if base in addressed and not (second_person & set(words[max(0, i - 3): i + 3])):
             continue  # "козёл забрёл на дорогу": an animal, unless said to someone
         hits.append(word)
     return tuple(dict.fromkeys(hits))

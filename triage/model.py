@@ -11,19 +11,12 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from triage.exclusion import lemma
 from triage.rubric import Suggestion, agencies, words_of
 
 RUBRIC_HINT = "@"  # a feature "@minstroy": the rubricator names that agency (the model learns how far to trust it)
-
-
-@lru_cache(maxsize=50_000)
-def lemma(word: str) -> str:
-    from triage.exclusion import _morph
-
-    return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
 
 
 def features(text: str) -> list[str]:

@@ -45,19 +45,26 @@ def words_of(text: str) -> list[str]:
     return WORDS.findall(text.lower().replace("ё", "е"))
 
 
-def matches(keyword: str, words: list[str]) -> list[str]:
-    """The words (or phrases) of `words` that `keyword` names: the beginning of a word, of consecutive
-    words for a phrase, or a whole word with a trailing $."""
+def joined(text: str) -> str:
+    """The text's words, one space between: what `matches` reads."""
+    return " ".join(words_of(text))
+
+
+@lru_cache(maxsize=4096)
+def _pattern(keyword: str) -> re.Pattern[str]:
     parts = keyword.split()
-    if len(parts) > 1:
-        return [" ".join(words[i:i + len(parts)]) for i in range(len(words) - len(parts) + 1)
-                if all(w.startswith(p) for w, p in zip(words[i:i + len(parts)], parts, strict=True))]
-    if keyword.endswith("$"):
-        return [w for w in words if w == keyword[:-1]]
-    return [w for w in words if w.startswith(keyword)]
+    body = " ".join(re.escape(p[:-1]) if p.endswith("$") else re.escape(p) + "[а-я0-9-]*" for p in parts)
+    return re.compile(rf"(?<![а-я0-9-]){body}(?![а-я0-9-])")
 
 
-def _topic_hits(words: list[str]) -> list[tuple[float, int, Topic, list[str]]]:
+def matches(keyword: str, words: str) -> list[str]:
+    """The words (or phrases) of `words` (as `joined` gives them) that `keyword` names: the beginning of a
+    word, of consecutive words for a phrase, or a whole word with a trailing $."""
+    return _pattern(keyword).findall(words)
+
+
+@lru_cache(maxsize=64)  # a message's first read asks for its topic and its agencies: matched once
+def _topic_hits(words: str) -> tuple[tuple[float, int, Topic, tuple[str, ...]], ...]:
     """(score, -order, topic, words found) of each topic the words name, in the rubricator's order."""
     found = []
     for order, topic in enumerate(rubric().values()):
@@ -68,13 +75,13 @@ def _topic_hits(words: list[str]) -> list[tuple[float, int, Topic, list[str]]]:
             hits += named
             score += len(named) * (2 if " " in keyword else 1)
         if score:
-            found.append((score, -order, topic, hits))
-    return found
+            found.append((score, -order, topic, tuple(hits)))
+    return tuple(found)
 
 
 def topic_of(text: str) -> str | None:
     """The topic the message names most (the first in the rubricator on a tie), or None."""
-    found = _topic_hits(words_of(text))
+    found = _topic_hits(joined(text))
     return max(found, key=lambda f: (f[0], f[1]))[2].id if found else None
 
 
@@ -82,12 +89,12 @@ def agencies(text: str, known: set[str] | None = None, top: int = 3) -> list[Sug
     """The agencies whose topics the message mentions, best first (at most `top`; only `known` ones when
     given). Empty when it mentions none."""
     scored: dict[str, list[Any]] = {}
-    for score, order, topic, hits in _topic_hits(words_of(text)):
+    for score, order, topic, hits in _topic_hits(joined(text)):
         if known is not None and topic.agency_id not in known:
             continue
         entry = scored.setdefault(topic.agency_id, [0.0, order, []])
         entry[0] += score
-        entry[2] += hits
+        entry[2] += list(hits)
     total = sum(s for s, *_ in scored.values()) or 1.0
     ranked = sorted(((s, o, a, h) for a, (s, o, h) in scored.items()), reverse=True)[:top]
     return [Suggestion(agency, round(score / total, 3), tuple(dict.fromkeys(hits)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage.rubric import matches, words_of
+from triage.rubric import joined, matches
 
 # reason -> (weight, the beginnings of words that signal it)
 SIGNALS: dict[str, tuple[float, tuple[str, ...]]] = {
@@ -35,7 +35,7 @@ THRESHOLD = 0.5
 
 
 def significance(text: str, engagement: dict[str, int] | None = None) -> Significance:
-    words = words_of(text)
+    words = joined(text)
     score, reasons = 0.0, []
     for reason, (weight, signals) in SIGNALS.items():
         if any(matches(s, words) for s in signals):
