@@ -31,6 +31,7 @@ TRANSLIT = [("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("ch", "ч"), ("sh", "�
             ("kh", "х"), ("ts", "ц"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"),
             ("z", "з"), ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
             ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("y", "ы"), ("x", "кс")]
+SPACED = re.compile(r"(?<!\w)(?:\w ){3,}\w(?!\w)")  # four or more letters, a space between each
 QUOTED = re.compile(r"[«\"„“][^«»\"„“”]{1,80}[»\"“”]")
 ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 
@@ -62,6 +63,8 @@ def normalise(token: str) -> str:
     word = token.lower()
     if re.search(r"[а-яё]", word):
         word = word.translate(LOOKALIKE)
+        if re.search(r"[a-z]", word):  # "пиzдец": the other Latin letters as they sound
+            word = transliterated(word)
     word = re.sub(r"(?<=[а-я*])[.\-_,$](?=[а-я*])", "", word.replace("ё", "е"))
     return re.sub(r"([а-я])\1{2,}", r"\1", word).strip(".-_,$")
 
@@ -104,7 +107,7 @@ def obscene(word: str) -> bool:
         candidates = [word]
         for _ in range(stars):
             candidates = [c.replace("*", letter, 1) for c in candidates for letter in ALPHABET]
-        return any(_obscene_root(c) and not _innocent(c) for c in candidates)
+        return any(c in lexicon()["obscene_words"] or (_obscene_root(c) and not _innocent(c)) for c in candidates)
     return _obscene_root(word) and not _innocent(word)
 
 
@@ -115,6 +118,7 @@ def lemma(word: str) -> str:
 def flags(text: str) -> list[Flag]:
     """The §19 flags of a message (empty: nothing found)."""
     lex = lexicon()
+    text = SPACED.sub(lambda m: m.group().replace(" ", ""), text)  # "е б а н ы й": one word
     quoted_spans = [m.span() for m in QUOTED.finditer(text)]
     tokens = [(m.start(), normalise(m.group())) for m in WORD.finditer(text)]
     tokens = [(at, w) for at, w in tokens if w]

@@ -24,10 +24,22 @@ def _text(text: str) -> str:
     return " " + re.sub(r"[^\w-]+", " ", text.lower().replace("ё", "е")) + " "
 
 
+ADJECTIVE = r"(?:ий|ого|ом|ому|им|ая|ой|ую|ое|ые|их|ими|ым)"
+TOWN_STEMS = ("глазовск", "воткинск", "сарапульск", "можгинск")  # a town's adjective too: its district needs «район»
+
+
+def _patronymic(word: str) -> bool:
+    """«Сергею Петровичу Глазову»: a surname after a patronymic is a person, not a town."""
+    from triage.exclusion import parses
+
+    return any("Patr" in tag for _, tag in parses(word)[:2])
+
+
 def municipality(text: str) -> str | None:
     """The municipality's id (as in the municipalities collection), or None when the text names none.
-    A district («Глазовского района») wins over the town of the same name; the first named wins otherwise;
-    a street or quarter of Izhevsk, with no other place named, is Izhevsk."""
+    A district («Глазовского района») wins over the town of the same name; the first named wins otherwise
+    (a centre, a village, a district's adjective); a quarter of Izhevsk, or one of its streets after a
+    street word, with no other place named, is Izhevsk."""
     data, plain = places(), _text(text)
     by_stem = {m["stem"]: mid for mid, m in data["municipalities"].items() if m.get("stem")}
     for match in DISTRICT.finditer(plain):
@@ -38,11 +50,25 @@ def municipality(text: str) -> str | None:
     for mid, spec in data["municipalities"].items():
         for form in spec["forms"]:
             pattern = rf" (?:{preps}) {re.escape(form)} " if spec.get("needs_preposition") else rf" {re.escape(form)} "
-            hit = re.search(pattern, plain)
+            for hit in re.finditer(pattern, plain):
+                before = plain[:hit.start()].split()
+                if not (before and _patronymic(before[-1])):
+                    found.append((hit.start(), mid))
+                    break
+        stem = spec.get("stem")
+        if stem and stem not in TOWN_STEMS:
+            hit = re.search(rf" {re.escape(stem)}{ADJECTIVE} ", plain)
             if hit:
                 found.append((hit.start(), mid))
+    for form, mid in data["villages"].items():
+        hit = re.search(rf" {re.escape(form)} ", plain)
+        if hit:
+            found.append((hit.start(), mid))
     if found:
         return min(found)[1]
     if any(f" {place}" in plain for place in data["izhevsk_places"]):
+        return "izhevsk"
+    words = "|".join(re.escape(w.rstrip(".")) for w in data["street_words"])
+    if any(re.search(rf" (?:{words}) {re.escape(street)}", plain) for street in data["izhevsk_streets"]):
         return "izhevsk"
     return None

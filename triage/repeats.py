@@ -1,17 +1,30 @@
 """Repeats (§17, issue 13): an earlier message on the same issue, by the same author or about the same
-place, with similar words, within a window; a similarity score for the curator, who links with one click.
-Pure: the candidates are given."""
+place, with similar words, within a window; a score for the curator, who links with one click. Pure: the
+candidates are given.
+
+A repeat is seldom written in the same words («снова про ЗАГС: дату так и не дали»), so the score adds up
+what a curator looks at: how much of the shorter message's content the other shares (the overlap of word
+stems, stop words left out), the same author, the same place, the same topic of the rubricator, and the
+later message saying it is a reminder («снова», «повторно», «до сих пор»). Similar enough is
+``THRESHOLD``; a message by someone else about another place must share most of its words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from triage.rubric import words_of
+from triage.rubric import joined, matches, topic_of, words_of
 
 STEM = 5  # as the case search keeps words: endings do not matter
 WINDOW = timedelta(days=60)
-SIMILAR, SIMILAR_SAME_SOURCE = 0.45, 0.3  # Jaccard of word stems; lower for the same author or place
+THRESHOLD = 0.5
+WEIGHTS = {"author": 0.2, "place": 0.1, "topic": 0.15, "reminder": 0.15}
+REMINDERS = ("снова", "опять", "повторн", "еще раз", "второй раз", "третий раз", "в который раз", "так и не", "до сих пор",
+             "напомина", "напомню", "уже писал", "писали", "обращал", "ранее", "все еще", "по-прежнему", "прежнему")
+STOP = frozenset({"котор", "этого", "этому", "если", "когда", "чтобы", "тольк", "уже", "даже", "очень", "просто",
+                  "сегод", "вообщ", "нашем", "наших", "нашей", "наша", "здрав", "пожал", "спаси", "почем", "сколь",
+                  "можно", "нельз", "будет", "было", "были", "есть", "никто", "ничег", "всего", "всех", "кто-н"})
 
 
 @dataclass(frozen=True)
@@ -23,32 +36,50 @@ class Earlier:
     at: datetime | None = None
 
 
+@lru_cache(maxsize=4096)
 def stems(text: str) -> frozenset[str]:
-    return frozenset(w[:STEM] for w in words_of(text) if len(w) > 2)
+    return frozenset(w[:STEM] for w in words_of(text) if len(w) > 3 and w[:STEM] not in STOP)
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    """The share of the shorter one's stems the other has too."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _topic(text: str) -> str | None:
+    return topic_of(text)
+
+
+def score(message: Earlier, other: Earlier) -> float:
+    overlap = similarity(stems(message.text), stems(other.text))
+    weight = overlap * 0.6
+    if message.author and message.author == other.author:
+        weight += WEIGHTS["author"]
+    if message.municipality and message.municipality == other.municipality:
+        weight += WEIGHTS["place"]
+    if _topic(message.text) is not None and _topic(message.text) == _topic(other.text):
+        weight += WEIGHTS["topic"]
+    if any(matches(r, joined(message.text)) for r in REMINDERS):
+        weight += WEIGHTS["reminder"]
+    return round(min(weight, 1.0), 2)
 
 
 def candidates(message: Earlier, earlier: list[Earlier], top: int = 3) -> list[tuple[str, float]]:
-    """The earlier messages it may repeat, most similar first, with their scores: within the window before
-    it, similar enough (less so for the same author or place)."""
-    mine = stems(message.text)
+    """The earlier messages it may repeat, most likely first, with their scores: within the window before
+    it, scoring at least ``THRESHOLD``."""
     found: list[tuple[float, str]] = []
     for other in earlier:
         if other.id == message.id or (message.at and other.at and not timedelta(0) <= message.at - other.at <= WINDOW):
             continue
-        same = bool((message.author and message.author == other.author)
-                    or (message.municipality and message.municipality == other.municipality))
-        score = similarity(mine, stems(other.text))
-        if score >= (SIMILAR_SAME_SOURCE if same else SIMILAR):
-            found.append((score, other.id))
+        weight = score(message, other)
+        if weight >= THRESHOLD:
+            found.append((weight, other.id))
     best = sorted(found, key=lambda f: -f[0])[:top]
-    return [(the_id, round(score, 2)) for score, the_id in best]
+    return [(the_id, weight) for weight, the_id in best]
 
 
 def repeat_of(message: Earlier, earlier: list[Earlier]) -> tuple[str, float] | None:
-    """The most similar earlier message it repeats, with the score; None if none is close enough."""
+    """The most likely earlier message it repeats, with the score; None if none is close enough."""
     found = candidates(message, earlier, top=1)
     return found[0] if found else None

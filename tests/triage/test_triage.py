@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.conftest import ROOT
-from triage.repeats import Earlier, repeat_of
+from triage.repeats import THRESHOLD, Earlier, repeat_of
 from triage.rubric import agencies
 from triage.significance import significance
 
@@ -39,7 +39,8 @@ def test_significance_has_its_reasons() -> None:
     assert significance("Весь район без отопления третий день").significant
     assert not significance("Спасибо за новую остановку").significant
     viral = significance("Когда уберут мусор во дворе?", {"likes": 900, "reposts": 80, "comments": 40})
-    assert viral.score == 0.4 and viral.reasons == ("много откликов (1020)",)
+    assert viral.score == 0.5 and viral.significant and viral.reasons == ("много откликов (1020)",)
+    assert significance("Собрали 300 подписей: верните автобус").significant  # a collective appeal
 
 
 def test_a_repeat_is_found_by_its_words_within_the_window() -> None:
@@ -48,7 +49,9 @@ def test_a_repeat_is_found_by_its_words_within_the_window() -> None:
     other = Earlier("c", "Яма на дороге у школы", at=now - timedelta(days=1))
     old = Earlier("d", "Нет горячей воды на Пушкинской 154", at=now - timedelta(days=400))
     again = Earlier("b", "Опять нет горячей воды на Пушкинской 154", "Иван", at=now)
-    assert repeat_of(again, [old, first, other]) == ("a", 0.71)
+    # the words they share, the same author and topic, and «опять»; the one a year old is out of the window
+    found = repeat_of(again, [old, first, other])
+    assert found is not None and found[0] == "a" and THRESHOLD <= found[1] <= 1
     assert repeat_of(Earlier("e", "Спасибо дорожникам за ремонт", at=now), [first, other]) is None
 
 
