@@ -57,13 +57,13 @@ def municipality(text: str) -> str | None:
                     break
         stem = spec.get("stem")
         if stem and stem not in TOWN_STEMS:
-            hit = re.search(rf" {re.escape(stem)}{ADJECTIVE} ", plain)
-            if hit:
-                found.append((hit.start(), mid))
+            adjective = re.search(rf" {re.escape(stem)}{ADJECTIVE} ", plain)
+            if adjective:
+                found.append((adjective.start(), mid))
     for form, mid in data["villages"].items():
-        hit = re.search(rf" {re.escape(form)} ", plain)
-        if hit:
-            found.append((hit.start(), mid))
+        village = re.search(rf" {re.escape(form)} ", plain)
+        if village:
+            found.append((village.start(), mid))
     if found:
         return min(found)[1]
     if any(f" {place}" in plain for place in data["izhevsk_places"]):
