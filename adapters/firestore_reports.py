@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 PAGE = 500
 # What reports.figures reads of a case (community_of reads the message's network, external id and author).
 CASE_FIELDS = ["detected_at", "state", "agency_ids", "returns", "exclusion", "answers", "drafts", "deadlines",
-               "repeat_of", "municipality_id", "updated_at", "source", "dismissal", "message.network",
+               "repeat_of", "municipality_id", "topic", "updated_at", "source", "dismissal", "message.network",
                "message.external_id",
                "message.author"]
 

@@ -217,13 +217,14 @@ def oversight() -> Oversight:
         from adapters.firestore_activity import FirestoreActivity, FirestoreRecentCases
         from infra.firestore import firestore_client
         from oversight.alerts import Oversight
+        from triage.rubric import topic_names
 
         settings = _part("oversight_settings", lambda: ttl_cached(_load_oversight_settings))
         agencies = _agency_names()
         municipalities = _part("municipality_names", lambda: ttl_cached(_load_municipality_names))
 
         def names(kind: str, the_id: str) -> str:
-            found = {"agency": agencies, "municipality": municipalities}.get(kind)
+            found = {"agency": agencies, "municipality": municipalities, "topic": topic_names}.get(kind)
             return found().get(the_id, the_id) if found else the_id
 
         quiet = lambda: timedelta(minutes=settings().surge.quiet_minutes)  # noqa: E731

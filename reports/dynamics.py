@@ -54,6 +54,7 @@ def month_brief(figures: MonthFigures, made_at: datetime) -> dict[str, Any]:
         "month": figures.month, "made_at": made_at, "overall": scope_brief(figures.overall),
         "agencies": {agency: scope_brief(scope) for agency, scope in figures.agencies.items()},
         "by_network": dict(figures.by_network), "by_municipality": dict(figures.by_municipality),
+        "by_topic": dict(figures.by_topic),
         "by_community": dict(figures.by_community.most_common(TOP_COMMUNITIES)),
     }
 

@@ -110,6 +110,7 @@ class MonthFigures:
     by_network: Counter[str] = field(default_factory=Counter)
     by_community: Counter[str] = field(default_factory=Counter)
     by_municipality: Counter[str] = field(default_factory=Counter)
+    by_topic: Counter[str] = field(default_factory=Counter)  # triage's topic (triage/rubric.json)
     _overdue: list[Overdue] = field(default_factory=list)
 
     @property
@@ -136,6 +137,7 @@ def _count(figures: MonthFigures, case: Mapping[str, Any], end: datetime, calend
     community = community_of(case)
     figures.by_community[community[1] if community else "—"] += 1
     figures.by_municipality[str(case.get("municipality_id") or "—")] += 1
+    figures.by_topic[str(case.get("topic") or "—")] += 1
 
     finals = [a for a in case.get("answers") or () if not a.get("intermediate")]
     finished_at = _finished_at(case, finals)

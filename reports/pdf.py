@@ -1,6 +1,6 @@
 """The §21 figures as a PDF in Russian for the Head of the Administration: the summary table, timeliness by
 stage, the dynamics (against the previous month, and twelve months as a chart), the agencies' timeliness
-as a chart (matplotlib, Agg), the most overdue cases; laid out from an HTML template (Jinja2) by WeasyPrint.
+as a chart (matplotlib, Agg), the most frequent topics and municipalities (triage's), the most overdue cases; laid out from an HTML template (Jinja2) by WeasyPrint.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from typing import Any
 
 from reports.dynamics import SHARES, Change, Dynamics
 from reports.figures import MonthFigures, Scope
-from reports.xlsx import SUMMARY
+from reports.xlsx import SUMMARY, municipality_name, topic_name
 from vocabulary import STAGE_TITLES, Stage
 
 TEMPLATES = Path(__file__).parent / "templates"
+TOP_ROWS = 10  # the topics and municipalities listed (the workbook has them all)
 
 
 def document(figures: MonthFigures, agency_names: dict[str, str], title: str, subtitle: str,
@@ -36,6 +37,8 @@ def document(figures: MonthFigures, agency_names: dict[str, str], title: str, su
                   agency_names.get(o.agency_id or "", o.agency_id or "—"), o.due.strftime("%d.%m.%Y %H:%M"),
                   f"{o.overdue_minutes / 60:.1f}".replace(".", ",")) for o in figures.most_overdue],
         chart=_timeliness_chart(agencies) if agencies else "",
+        topics=[(topic_name(k), n) for k, n in figures.by_topic.most_common(TOP_ROWS)],
+        places=[(municipality_name(k), n) for k, n in figures.by_municipality.most_common(TOP_ROWS)],
         changes=[_change_row(c) for c in dynamics.changes()] if dynamics else [],
         trend_chart=_trend_chart(dynamics) if dynamics else "",
     )

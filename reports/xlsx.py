@@ -43,6 +43,20 @@ TREND = [  # the trend's columns: (header, key of the region's brief, number for
 ]
 
 
+def municipality_name(key: str) -> str:
+    """A municipality's Russian name (triage/places.json), the id if unknown, «не определено» for none."""
+    from triage.places import places
+
+    return "не определено" if key == "—" else str(places()["municipalities"].get(key, {}).get("name", key))
+
+
+def topic_name(key: str) -> str:
+    """A topic's Russian name (triage/rubric.json), the id if unknown, «не определена» for none."""
+    from triage.rubric import topic_names
+
+    return "не определена" if key == "—" else topic_names().get(key, key)
+
+
 def workbook(figures: MonthFigures, agency_names: dict[str, str], title: str,
              dynamics: Dynamics | None = None) -> bytes:
     from openpyxl import Workbook
@@ -77,7 +91,9 @@ def workbook(figures: MonthFigures, agency_names: dict[str, str], title: str,
     for sheet, header, field, counter, label in (
             ("Сети", "Социальная сеть", "by_network", figures.by_network, network),
             ("Сообщества", "Сообщество", "by_community", figures.by_community, str),
-            ("Муниципалитеты", "Муниципальное образование", "by_municipality", figures.by_municipality, str)):
+            ("Муниципалитеты", "Муниципальное образование", "by_municipality", figures.by_municipality,
+             municipality_name),
+            ("Темы", "Тема", "by_topic", figures.by_topic, topic_name)):
         if dynamics is None:
             _table(book.create_sheet(sheet), f"{title}: по измерению «{header}»", [header, "Сообщений"],
                    [[label(k), v] for k, v in counter.most_common()], [None, None])

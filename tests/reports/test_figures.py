@@ -107,9 +107,16 @@ def test_the_workbook_opens_back_with_the_figures() -> None:
 
     from reports.xlsx import workbook
 
-    data = workbook(figures_of(october()), {"minstroy": "Минстрой УР"}, "Сводная информация за октябрь 2026 г.")
+    m = october()
+    triaged = {"topic": "heating", "municipality_id": "glazov"}  # what triage set on case a
+    cases = ({**m.repo.get(i), **(triaged if i == "a" else {})} for i in "abcdns")
+    figures = month_figures(cases, "2026-10", default_policy().agency_calendar, NOW)
+    data = workbook(figures, {"minstroy": "Минстрой УР"}, "Сводная информация за октябрь 2026 г.")
     book = load_workbook(BytesIO(data))
-    assert book.sheetnames == ["Сводка", "Сроки", "Сети", "Сообщества", "Муниципалитеты", "Просрочки"]
+    assert book.sheetnames == ["Сводка", "Сроки", "Сети", "Сообщества", "Муниципалитеты", "Темы", "Просрочки"]
+    rows = {sheet: [[c.value for c in row] for row in book[sheet].iter_rows(min_row=4)] for sheet in ("Темы", "Муниципалитеты")}
+    assert rows["Темы"] == [["не определена", 3], ["Отопление и горячая вода", 1]]
+    assert rows["Муниципалитеты"] == [["не определено", 3], ["город Глазов", 1]]
     summary = book["Сводка"]
     assert summary["A1"].value == "Сводная информация за октябрь 2026 г." and summary.freeze_panes == "B4"
     headers = [c.value for c in summary[3]]

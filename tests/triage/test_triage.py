@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,26 @@ def test_classify_reads_json_lines_and_writes_one_line_each() -> None:
     bad = subprocess.run([sys.executable, "-m", "triage", "classify"], cwd=ROOT, capture_output=True, text=True,
                          input='{"text": "без id"}\n', timeout=60)
     assert bad.returncode == 1 and "id and text" in bad.stdout
+
+
+def test_train_writes_a_model_that_classify_uses(tmp_path: Path) -> None:
+    from tests.triage.routing_replay import routed_messages
+
+    routed = "\n".join(json.dumps({"text": m.text, "agency": m.agency_id}, ensure_ascii=False)
+                       for m in routed_messages(300)) + "\n"
+    model = tmp_path / "model.json"
+    trained = subprocess.run([sys.executable, "-m", "triage", "train", "--out", str(model), "--version", "m-1"],
+                             cwd=ROOT, capture_output=True, text=True, input=routed, timeout=120)
+    assert trained.returncode == 0, trained.stderr
+    assert "точность на последних 60 направлениях" in trained.stderr and model.exists()
+    message = json.dumps({"id": "x", "text": "Батареи еле тёплые, дома холодно"}, ensure_ascii=False) + "\n"
+    run = subprocess.run([sys.executable, "-m", "triage", "classify", "--model", str(model)], cwd=ROOT,
+                         capture_output=True, text=True, input=message, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["agencies"][0] == "minstroy"
+    broken = subprocess.run([sys.executable, "-m", "triage", "classify", "--model", str(tmp_path / "none.json")],
+                            cwd=ROOT, capture_output=True, text=True, input=message, timeout=60)
+    assert broken.returncode == 2 and "not a model" in broken.stderr
+    bad = subprocess.run([sys.executable, "-m", "triage", "train", "--out", str(tmp_path / "m2.json")], cwd=ROOT,
+                         capture_output=True, text=True, input='{"text": "без органа"}\n', timeout=60)
+    assert bad.returncode == 1 and "text and agency" in bad.stderr and not (tmp_path / "m2.json").exists()

@@ -29,6 +29,11 @@ export function queuesFor(me, now = new Date()) {
         where: [['next_due', '>=', now], ['next_due', '<', endOfLocalDay(now)]], order: ['next_due', 'asc'],
       },
       { id: 'significant', label: 'Значимые (п. 22)', where: [['significant.at', '>', EPOCH]], order: ['significant.at', 'desc'] },
+      // Triage's suggestion (docs/triage.md): new messages it reads as significant, the likeliest first.
+      {
+        id: 'maybe_significant', label: 'Возможно значимые',
+        where: [['triage.significant', '==', true], ['state', '==', 'detected']], order: ['triage.significance', 'desc'],
+      },
       { id: 'set_aside', label: 'Исключённые и без реагирования', where: [['state', 'in', ['excluded', 'dismissed']]], order: ['detected_at', 'desc'] },
     ];
   }

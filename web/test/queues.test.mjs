@@ -20,7 +20,8 @@ test('the curator\'s queues, and "due today" ends at midnight in Izhevsk', () =>
   const now = new Date('2026-12-02T19:30:00Z'); // 23:30 in Izhevsk
   const queues = queuesFor({ role: 'curator', uid: 'c' }, now);
   assert.deepEqual(queues.map((q) => q.id),
-    ['all', 'to_route', 'to_pass_on', 'to_review', 'overdue', 'due_today', 'significant', 'set_aside']);
+    ['all', 'to_route', 'to_pass_on', 'to_review', 'overdue', 'due_today', 'significant', 'maybe_significant', 'set_aside']);
+  assert.deepEqual(queues.find((q) => q.id === 'maybe_significant').order, ['triage.significance', 'desc']);
   const today = queues.find((q) => q.id === 'due_today');
   assert.deepEqual(today.where[1], ['next_due', '<', new Date('2026-12-02T20:00:00Z')]);
   assert.equal(endOfLocalDay(new Date('2026-12-02T20:00:00Z')).toISOString(), '2026-12-03T20:00:00.000Z');
