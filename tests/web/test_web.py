@@ -749,12 +749,16 @@ def test_the_curator_filters_the_queues_and_finds_a_case_by_its_short_number(dem
     import bootstrap
 
     service = _service(tmp_path / "calendars")
+    _open(service, "tg-earlier", "Снег на остановке у школы №5 опять не убрали, дети идут по сугробам",
+          datetime.now(UTC) - timedelta(days=3))
     _open(service, "tg-numbered", "Снег на остановке у школы №5 не убирают неделю", datetime.now(UTC))
     while bootstrap.cases().give_numbers(500):  # as the outbox's tasks do (behind the demo's backlog here)
         pass
     from workflow.triage_step import triage_case
 
-    triage_case(service, bootstrap.cases(), "tg-numbered")  # as the outbox's handler does
+    for case_id in ("tg-earlier", "tg-numbered"):  # as the outbox's handler does
+        triage_case(service, bootstrap.cases(), case_id, recent=bootstrap.oversight().recent)
+    assert [r["case_id"] for r in _case_doc("tg-numbered")["triage"]["repeats"]] == ["tg-earlier"]
     number = _case_doc("tg-numbered")["number"]
     assert re.fullmatch(rf"{datetime.now(UTC).year}-\d{{5}}", number)
     with _signed_in(demo_stack, _staff("curator")) as page:
@@ -795,6 +799,11 @@ def test_the_curator_filters_the_queues_and_finds_a_case_by_its_short_number(dem
         expect(triage).to_contain_text("Предварительный разбор")
         suggested = _case_doc("tg-numbered")["triage"]["agencies"][0]["id"]
         page.screenshot(path=str(tmp_path / "web-number.png"))
+        repeats = page.locator("#triage-repeats")  # §17: the earlier case triage found, linked with one click
+        expect(repeats).to_contain_text(_case_doc("tg-earlier")["number"])
+        repeats.locator("button.link-repeat").click()
+        expect(page.locator("#case-card")).to_contain_text("Повторное (п. 17)", timeout=15_000)
+        assert _case_doc("tg-numbered")["repeat_of"] == "tg-earlier"
         page.locator("#case-card button[data-command=route]").click()
         expect(page.locator(f"#case-card input[name=agency][value={suggested}]")).to_be_checked()  # preselected
         page.screenshot(path=str(tmp_path / "web-route-suggested.png"))
@@ -859,6 +868,30 @@ def test_the_admin_manages_staff_agencies_and_reasons_on_a_real_screen(demo_stac
         assert len(stored) == count + 1 and stored[-1] == {"code": "duplicate",
                                                            "label": "Дубль уже рассмотренного сообщения"}
         page.screenshot(path=str(tmp_path / "web-admin-reasons.png"))
+
+        # Triage's routing model: a retraining recorded (as the weekly job records it) shows on its tab.
+        import bootstrap
+        from tests.triage.routing_replay import routed_messages
+        from triage.learn import Example, retrain
+
+        now = datetime.now(UTC)
+        examples = [Example(m.text, m.agency_id, now - timedelta(hours=200 - i))
+                    for i, m in enumerate(routed_messages(200))]
+        outcome = retrain(examples, None, "model-journey", now)
+        bootstrap.triage_models().save(outcome, now)
+        try:
+            page.locator("button.queue[data-tab=triage]").click()
+            expect(page.locator("#triage-in-use")).to_contain_text("модель model-journey", timeout=15_000)
+            row = page.locator("#models-table tr.model-row.in-use")
+            expect(row).to_contain_text("используется")
+            assert outcome.accuracy is not None
+            expect(row).to_contain_text(f"{round(outcome.accuracy.top1 * 100)}%")
+            expect(row).to_contain_text("рубрикатор")
+            page.screenshot(path=str(tmp_path / "web-admin-triage.png"))
+        finally:  # the other journeys' triage stays the rubricator's
+            from infra.firestore import firestore_client
+
+            firestore_client().collection("settings").document("triage").delete()
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 
