@@ -32,6 +32,7 @@ TRANSLIT = [("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("ch", "ч"), ("sh", "�
             ("z", "з"), ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
             ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("y", "ы"), ("x", "кс")]
 SPACED = re.compile(r"(?<!\w)(?:\w ){3,}\w(?!\w)")  # four or more letters, a space between each
+DASHED = re.compile(r"(?:\s[-–]|—)\s*(?:[\w-]+\s+){0,2}$")  # the end of «мэр — » or «мэр — настоящий »
 QUOTED = re.compile(r"[«\"„“][^«»\"„“”]{1,80}[»\"“”]")
 ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 
@@ -129,7 +130,7 @@ def flags(text: str) -> list[Flag]:
     threat = _threat(tokens, text.lower().replace("ё", "е"), lex)
     if threat:
         found.append(Flag("threat", threat, "угроза причинить вред"))
-    insult = _insult(tokens, quoted_spans, lex)
+    insult = _insult(tokens, quoted_spans, lex, text)
     if insult:
         found.append(Flag("insult", insult, "оскорбительные выражения в адрес человека"))
     return found
@@ -152,7 +153,8 @@ def _threat(tokens: list[tuple[int, str]], lowered: str, lex: dict[str, Any]) ->
     return tuple(dict.fromkeys(hits))
 
 
-def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: dict[str, Any]) -> tuple[str, ...]:
+def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: dict[str, Any],
+            text: str) -> tuple[str, ...]:
     insults, addressed = set(lex["insult_lemmas"]), {w.replace("ё", "е") for w in lex["insult_when_addressed"]}
     reporting = set(lex["reporting_verbs"])
     words = [w for _, w in tokens]
@@ -167,7 +169,8 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
             continue  # quoted: reported, not said
         if any(lemmas[j] in reporting for j in range(max(0, i - 4), i)):
             continue  # "меня назвали дураком": the author reports an insult
-        if base in addressed and not (second_person & set(words[max(0, i - 3): i + 3])):
-            continue  # "козёл забрёл на дорогу": an animal, unless said to someone
+        said_of = DASHED.search(text[max(0, at - 60):at])  # «мэр — вор»: said of someone
+        if base in addressed and not (second_person & set(words[max(0, i - 3): i + 3])) and not said_of:
+            continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone
         hits.append(word)
     return tuple(dict.fromkeys(hits))

@@ -32,7 +32,7 @@ def test_replaying_500_routings_ranks_the_next_200_better_than_the_rubricator(re
     model = train(learnt, "replay")
     by_model = measure(lambda text: [s.agency_id for s in model.rank(text)], following)
     alone = measure(rubricator(), following)
-    # measured: top-1 0.41 by the rubricator, 0.75 by the model; top-3 0.445 and 0.795
+    # measured: top-1 0.505 by the rubricator, 0.75 by the model; top-3 0.545 and 0.795
     assert by_model.examples == 200
     assert by_model.top1 >= alone.top1 + 0.2 and by_model.top3 > alone.top3, (alone, by_model)
     # the more it has seen, the better it ranks what follows
