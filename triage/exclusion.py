@@ -156,6 +156,7 @@ def _threat(tokens: list[tuple[int, str]], lowered: str, lex: dict[str, Any]) ->
 def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: dict[str, Any],
             text: str) -> tuple[str, ...]:
     insults, addressed = set(lex["insult_lemmas"]), {w.replace("ё", "е") for w in lex["insult_when_addressed"]}
+    adjectives = set(lex["insult_adjectives"])
     reporting = set(lex["reporting_verbs"])
     words = [w for _, w in tokens]
     lemmas = [lemma(w) for w in words]
@@ -163,14 +164,22 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
     hits = []
     for i, (at, word) in enumerate(tokens):
         base = lemmas[i]
-        if base not in insults and base not in addressed:
+        if base not in insults and base not in addressed and base not in adjectives:
             continue
         if any(start <= at < end for start, end in quoted):
             continue  # quoted: reported, not said
         if any(lemmas[j] in reporting for j in range(max(0, i - 4), i)):
             continue  # "меня назвали дураком": the author reports an insult
         said_of = DASHED.search(text[max(0, at - 60):at])  # «мэр — вор»: said of someone
-        if base in addressed and not (second_person & set(words[max(0, i - 3): i + 3])) and not said_of:
+        to_someone = bool(second_person & set(words[max(0, i - 3): i + 3])) or bool(said_of)
+        if base in addressed and not to_someone:
             continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone
+        if base in adjectives and not (to_someone or _of_a_person(words[i + 1: i + 4])):
+            continue  # "тупой нож", "никчёмная работа": a thing, not a person
         hits.append(word)
     return tuple(dict.fromkeys(hits))
+
+
+def _of_a_person(following: list[str]) -> bool:
+    """An animate noun among the words after an adjective («продажные чиновники»)."""
+    return any("NOUN" in tag and "anim" in tag.split(",") for word in following for _, tag in parses(word)[:1])

@@ -807,6 +807,17 @@ def test_the_curator_filters_the_queues_and_finds_a_case_by_its_short_number(dem
         page.locator("#case-card button[data-command=route]").click()
         expect(page.locator(f"#case-card input[name=agency][value={suggested}]")).to_be_checked()  # preselected
         page.screenshot(path=str(tmp_path / "web-route-suggested.png"))
+
+        # §22: marking a case significant starts from the reasons triage saw
+        earlier = _case_doc("tg-earlier")
+        assert earlier["triage"]["significance_reasons"] == ["дети"]
+        page.fill("#search-input", earlier["number"])
+        page.keyboard.press("Enter")
+        expect(rows).to_have_count(1, timeout=15_000)
+        rows.first.click()
+        expect(page.locator("#card-number")).to_have_text(f" № {earlier['number']}", timeout=15_000)
+        page.locator("#case-card button[data-command=mark_significant]").click()
+        expect(page.locator("#case-card textarea[name=reason]")).to_have_value("Дети.")
     print(f"screenshots: {tmp_path}")  # noqa: T201
 
 

@@ -391,6 +391,12 @@ export class CaseCard {
   }
 
   prefill(command, form) {
+    // §22: the reasons triage saw start the curator's reason for the Head's report (the curator edits them).
+    const seen = ((this.caseDoc || {}).triage || {}).significance_reasons || [];
+    const reason = form.querySelector('textarea[name=reason]');
+    if (command === 'mark_significant' && reason && seen.length) {
+      reason.value = `${seen.map((r) => r[0].toUpperCase() + r.slice(1)).join('; ')}.`;
+    }
     const draft = this.returnedDraft(command);
     if (!draft) return;
     const text = form.querySelector('textarea[name=text]');
