@@ -11,11 +11,12 @@ workflow.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cases.ports import CaseRepository, StaffDirectory
+from cases.ports import CaseRepository, StaffDirectory, StoreUnavailable
 from notify.delivery import Mailer, deliver_event
 from notify.inapp import Inbox
 from notify.rules import RULES, AgencyNames
@@ -38,6 +39,7 @@ class Ports:
 
 
 Handler = Callable[[dict[str, Any], Ports], None]
+log = logging.getLogger(__name__)
 
 
 def _notify(event: dict[str, Any], ports: Ports) -> None:
@@ -61,8 +63,17 @@ def _count_for_surges(event: dict[str, Any], ports: Ports) -> None:
 
 
 def _triage(event: dict[str, Any], ports: Ports) -> None:
-    if ports.triage is not None:
+    """Triage's first read. An outage is retried with the event; any other failure is logged and leaves the
+    case untriaged (the curator reads it bare), so that a fault in triage never holds back the count of
+    surges and the notifications."""
+    if ports.triage is None:
+        return
+    try:
         ports.triage(str(event["case_id"]))
+    except StoreUnavailable:
+        raise
+    except Exception:
+        log.exception("triage failed for case %s; the case stays untriaged", event.get("case_id"))
 
 
 EVENT_HANDLERS: dict[str, tuple[Handler, ...]] = {
