@@ -66,10 +66,11 @@ def test_a_significant_message_reaches_the_head_at_once_with_the_similar_ones(wo
         world.people.uids["admin"]]
 
 
-def open_in(world: World, case_id: str, at: datetime, group: str = "777", agency: str = "minstroy") -> None:
+def open_in(world: World, case_id: str, at: datetime, group: str = "777", agency: str = "minstroy",
+            text: str = "Нет горячей воды") -> None:
     doc = {"id": case_id, "detected_at": at, "received_at": at, "updated_at": at, "raw": {"payload": "{}"},
            "source": {"kind": "vk", "id": group, "name": "Ижевск онлайн", "agency_id": agency},
-           "message": {"network": "vk", "external_id": f"-{group}_{case_id}", "text": "Нет горячей воды"}}
+           "message": {"network": "vk", "external_id": f"-{group}_{case_id}", "text": text}}
     committed = world.service.open_case(doc, case_id, at)
     assert committed is not None
     world.clock.now = at + timedelta(seconds=20)
@@ -83,18 +84,19 @@ def test_a_surge_alerts_once_and_grows(world: World, maildir: Path) -> None:
     bootstrap.override(clock=world.clock, queue=world.queue)
     open_in(world, "h1", NOW - timedelta(days=3))  # counting began three days ago
     open_in(world, "h2", NOW - timedelta(days=1, hours=3))  # yesterday, at another hour
-    open_in(world, "other", NOW - timedelta(minutes=5), group="888", agency="mintrans")
+    open_in(world, "other", NOW - timedelta(minutes=5), group="888", agency="mintrans", text="Яма на дороге")
     for i in range(8):
         open_in(world, f"s{i}", NOW + timedelta(minutes=2 * i))
 
     [surge] = [s.to_dict() | {"id": s.id} for s in world.db.collection("surges").stream()]
-    assert surge["label"] == "сообщество ВКонтакте «Ижевск онлайн»"
-    assert surge["keys"] == ["community:vk:777", "agency:minstroy"]  # the agency surged on the same messages
+    # triage's topic, the most specific key, surged first; the community and its agency on the same messages
+    assert surge["label"] == "тема «Отопление и горячая вода»"
+    assert surge["keys"] == ["topic:heating", "community:vk:777", "agency:minstroy"]
     assert set(surge["case_ids"]) == {f"s{i}" for i in range(8)} and surge["peak"] == 8
     assert surge["started_at"] == NOW + timedelta(minutes=8)  # the fifth message
     alerts = notifications(world, "surge")
     assert sorted(n["recipient_uid"] for n in alerts) == sorted(world.people.uids[p] for p in ("supervisor", "curator"))
-    assert alerts[0]["text"].startswith("Повышенная социальная активность: сообщество ВКонтакте «Ижевск онлайн» — "
+    assert alerts[0]["text"].startswith("Повышенная социальная активность: тема «Отопление и горячая вода» — "
                                         "5 сообщений за 30 мин")
     assert {m["urgent"] for m in mails(world, "surge").values()} == {True} and len(mails(world, "surge")) == 2
 
