@@ -33,6 +33,8 @@ TRANSLIT = [("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("ch", "ч"), ("sh", "�
             ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("y", "ы"), ("x", "кс")]
 SPACED = re.compile(r"(?<!\w)(?:\w ){3,}\w(?!\w)")  # four or more letters, a space between each
 DASHED = re.compile(r"(?:\s[-–]|—)\s*(?:[\w-]+\s+){0,2}$")  # the end of «мэр — » or «мэр — настоящий »
+# An infinitive of harm near one of these is a wish or an intent: «вешать таких надо», «облить бы бензином»
+MODAL = frozenset({"надо", "нужно", "буду", "будем", "хочу", "хотим", "пора", "стоит", "бы", "следует"})
 QUOTED = re.compile(r"[«\"„“][^«»\"„“”]{1,80}[»\"“”]")
 ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 
@@ -144,19 +146,23 @@ def _threat(tokens: list[tuple[int, str]], lowered: str, lex: dict[str, Any]) ->
         for normal, tag in parses(word)[:2]:
             if normal not in harm:
                 continue
-            mine = ("1per" in tag and "futr" in tag) or "impr" in tag or ("INFN" in tag and i and words[i - 1] in (
-                "надо", "нужно", "буду", "будем", "хочу", "хотим", "пора", "стоит"))
+            mine = ("1per" in tag and "futr" in tag) or "impr" in tag or (
+                "INFN" in tag and bool(MODAL & set(words[max(0, i - 3): i + 4])))
             nxt = words[i + 1: i + 3]
             if mine and not (set(nxt) & idioms) and not (i and words[i - 1] == "не"):
                 hits.append(word)
                 break
+    for first, second in lex["harm_pairs"]:  # «морду ей набью», «зубы ему выбью»
+        for i, word in enumerate(words):
+            if word.startswith(second) and any(w.startswith(first) for w in words[max(0, i - 4): i + 5] if w != word):
+                hits.append(word)
     return tuple(dict.fromkeys(hits))
 
 
 def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: dict[str, Any],
             text: str) -> tuple[str, ...]:
     insults, addressed = set(lex["insult_lemmas"]), {w.replace("ё", "е") for w in lex["insult_when_addressed"]}
-    adjectives = set(lex["insult_adjectives"])
+    adjectives, of_a_person = set(lex["insult_adjectives"]), set(lex["insult_of_a_person"])
     reporting = set(lex["reporting_verbs"])
     words = [w for _, w in tokens]
     lemmas = [lemma(w) for w in words]
@@ -164,22 +170,38 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
     hits = []
     for i, (at, word) in enumerate(tokens):
         base = lemmas[i]
-        if base not in insults and base not in addressed and base not in adjectives:
+        if base not in insults and base not in addressed and base not in adjectives and base not in of_a_person:
             continue
         if any(start <= at < end for start, end in quoted):
             continue  # quoted: reported, not said
         if any(lemmas[j] in reporting for j in range(max(0, i - 4), i)):
             continue  # "меня назвали дураком": the author reports an insult
         said_of = DASHED.search(text[max(0, at - 60):at])  # «мэр — вор»: said of someone
-        to_someone = bool(second_person & set(words[max(0, i - 3): i + 3])) or bool(said_of)
+        to_someone = bool(second_person & set(words[max(0, i - 6): i + 4])) or bool(said_of)
         if base in addressed and not to_someone:
             continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone
-        if base in adjectives and not (to_someone or _of_a_person(words[i + 1: i + 4])):
-            continue  # "тупой нож", "никчёмная работа": a thing, not a person
+        if base in of_a_person and not (to_someone or _of_a_person(words[max(0, i - 3): i])):
+            continue  # «вор» said of nobody: «поймали вора»; «глава района вор» is said of a person
+        if base in adjectives and not (to_someone or _names_a_person(words[i + 1: i + 3])):
+            continue  # "тупой нож", "гнилые доски": a thing, not a person
         hits.append(word)
     return tuple(dict.fromkeys(hits))
 
 
-def _of_a_person(following: list[str]) -> bool:
-    """An animate noun among the words after an adjective («продажные чиновники»)."""
-    return any("NOUN" in tag and "anim" in tag.split(",") for word in following for _, tag in parses(word)[:1])
+def _of_a_person(near: list[str]) -> bool:
+    """An animate noun among these words («глава района вор»)."""
+    return any(_animate(word) for word in near)
+
+
+def _names_a_person(after: list[str]) -> bool:
+    """The adjective's noun is a person: the next word, or the one after an adjective («продажные
+    зажравшиеся чинуши»), is an animate noun."""
+    if not after:
+        return False
+    if _animate(after[0]):
+        return True
+    return len(after) > 1 and any(t.startswith(("ADJF", "PRTF")) for _, t in parses(after[0])[:1]) and _animate(after[1])
+
+
+def _animate(word: str) -> bool:
+    return any("NOUN" in tag and "anim" in tag.replace(" ", ",").split(",") for _, tag in parses(word)[:1])

@@ -888,9 +888,10 @@ def test_the_admin_manages_staff_agencies_and_reasons_on_a_real_screen(demo_stac
         from triage.learn import Example, retrain
 
         now = datetime.now(UTC)
-        examples = [Example(m.text, m.agency_id, now - timedelta(hours=200 - i))
-                    for i, m in enumerate(routed_messages(200))]
+        examples = [Example(m.text, m.agency_id, now - timedelta(hours=400 - i))
+                    for i, m in enumerate(routed_messages(400))]
         outcome = retrain(examples, None, "model-journey", now)
+        assert outcome.adopted, outcome.reason  # 320 routings learnt beat the rubricator on the next 80
         bootstrap.triage_models().save(outcome, now)
         try:
             page.locator("button.queue[data-tab=triage]").click()
