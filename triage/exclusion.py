@@ -156,7 +156,17 @@ def _threat(tokens: list[tuple[int, str]], lowered: str, lex: dict[str, Any]) ->
         for i, word in enumerate(words):
             if word.startswith(second) and any(w.startswith(first) for w in words[max(0, i - 4): i + 5] if w != word):
                 hits.append(word)
-    return tuple(dict.fromkeys(hits))
+    return tuple(dict.fromkeys(hits + _veiled(words, lowered, lex)))
+
+
+def _veiled(words: list[str], lowered: str, lex: dict[str, Any]) -> list[str]:
+    """A veiled threat to an official's family: their child named («твоя дочка», «у него дети») with a menace
+    («подумай хорошенько», «как бы чего не случилось»); «подумайте о своих детях» is an appeal, not one."""
+    plain = " " + " ".join(words) + " "
+    family = [w for w in words if w in set(lex["family_words"])]
+    owned = any(f" {owner} " in plain for owner in lex["family_owners"])
+    menace = [m for m in lex["menace"] if re.search(rf"{re.escape(m)}(?! об? )", plain)]
+    return family[:1] + menace[:1] if family and owned and menace else []
 
 
 def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: dict[str, Any],
@@ -182,7 +192,7 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
             continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone
         if base in of_a_person and not (to_someone or _of_a_person(words[max(0, i - 3): i])):
             continue  # «вор» said of nobody: «поймали вора»; «глава района вор» is said of a person
-        if base in adjectives and not (to_someone or _names_a_person(words[i + 1: i + 3])):
+        if base in adjectives and not (to_someone or _beside_a_person(tokens, i, text)):
             continue  # "тупой нож", "гнилые доски": a thing, not a person
         hits.append(word)
     return tuple(dict.fromkeys(hits))
@@ -193,14 +203,20 @@ def _of_a_person(near: list[str]) -> bool:
     return any(_animate(word) for word in near)
 
 
-def _names_a_person(after: list[str]) -> bool:
-    """The adjective's noun is a person: the next word, or the one after an adjective («продажные
-    зажравшиеся чинуши»), is an animate noun."""
-    if not after:
-        return False
-    if _animate(after[0]):
+def _beside_a_person(tokens: list[tuple[int, str]], i: int, text: str) -> bool:
+    """The adjective's noun is a person, in the same clause: the next word, or the one after another
+    adjective («продажные зажравшиеся чинуши»), or the word before («бараны безмозглые»), is an animate noun."""
+
+    def joined(a: int, b: int) -> bool:  # no punctuation between tokens a and b («гнилые. дети» is two clauses)
+        return 0 <= a < b < len(tokens) and not re.search(r"[.,!?;:—–()]", text[tokens[a][0]:tokens[b][0]])
+
+    words = [w for _, w in tokens]
+    if joined(i, i + 1) and _animate(words[i + 1]):
         return True
-    return len(after) > 1 and any(t.startswith(("ADJF", "PRTF")) for _, t in parses(after[0])[:1]) and _animate(after[1])
+    if joined(i - 1, i) and _animate(words[i - 1]):
+        return True
+    return (joined(i, i + 2) and any(t.startswith(("ADJF", "PRTF")) for _, t in parses(words[i + 1])[:1])
+            and _animate(words[i + 2]))
 
 
 def _animate(word: str) -> bool:

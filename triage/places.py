@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from triage.rubric import joined, matches
+
 PLACES = Path(__file__).with_name("places.json")
 DISTRICT = re.compile(r"\b([а-я-]+ск)(?:ий|ого|ом|ому|им)\s+район", re.IGNORECASE)
 
@@ -28,11 +30,13 @@ ADJECTIVE = r"(?:ий|ого|ом|ому|им|ая|ой|ую|ое|ые|их|им
 TOWN_STEMS = ("глазовск", "воткинск", "сарапульск", "можгинск")  # a town's adjective too: its district needs «район»
 
 
-def _patronymic(word: str) -> bool:
-    """«Сергею Петровичу Глазову»: a surname after a patronymic is a person, not a town."""
+def _a_person(plain: str, start: int, end: int) -> bool:
+    """«Сергею Петровичу Глазову», «доктору Глазову Петру Ивановичу»: a surname beside a patronymic is a
+    person, not a town."""
     from triage.exclusion import parses
 
-    return any("Patr" in tag for _, tag in parses(word)[:2])
+    near = plain[:start].split()[-1:] + plain[end:].split()[:2]
+    return any("Patr" in tag for word in near for _, tag in parses(word)[:2])
 
 
 def municipality(text: str) -> str | None:
@@ -51,24 +55,31 @@ def municipality(text: str) -> str | None:
         for form in spec["forms"]:
             pattern = rf" (?:{preps}) {re.escape(form)} " if spec.get("needs_preposition") else rf" {re.escape(form)} "
             for hit in re.finditer(pattern, plain):
-                before = plain[:hit.start()].split()
-                if not (before and _patronymic(before[-1])):
-                    found.append((hit.start(), mid))
-                    break
+                if _a_person(plain, hit.start(), hit.end()):
+                    continue
+                around = data["districts_around"].get(mid)  # «под Можгой»: the villages around the town
+                found.append((hit.start(), around if around and plain[:hit.start()].endswith(" под") else mid))
+                break
         stem = spec.get("stem")
         if stem and stem not in TOWN_STEMS:
             adjective = re.search(rf" {re.escape(stem)}{ADJECTIVE} ", plain)
             if adjective:
                 found.append((adjective.start(), mid))
+    for stem, town in data["town_stems"].items():  # «глазовской больницы»: the town's (not «Воткинское шоссе»)
+        adjective = re.search(rf" {re.escape(stem)}{ADJECTIVE} (?!шоссе|тракт)", plain)
+        if adjective:
+            found.append((adjective.start(), town))
     for form, mid in data["villages"].items():
         village = re.search(rf" {re.escape(form)} ", plain)
         if village:
             found.append((village.start(), mid))
     if found:
         return min(found)[1]
-    if any(f" {place}" in plain for place in data["izhevsk_places"]):
+    words_only = joined(text)
+    if any(matches(place, words_only) for place in data["izhevsk_places"]):
         return "izhevsk"
     words = "|".join(re.escape(w.rstrip(".")) for w in data["street_words"])
-    if any(re.search(rf" (?:{words}) {re.escape(street)}", plain) for street in data["izhevsk_streets"]):
-        return "izhevsk"
+    for street in data["izhevsk_streets"]:
+        if re.search(rf" (?:{words}) {re.escape(street)}", plain) or re.search(rf" {re.escape(street)}[а-я]* \d+", plain):
+            return "izhevsk"
     return None
