@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from triage.rubric import matches
+
 LEXICON = Path(__file__).with_name("lexicon.json")
 LOOKALIKE = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к", "m": "м",
                            "t": "т", "h": "н", "b": "в", "u": "и", "3": "з", "0": "о", "6": "б", "@": "а", "ё": "е"})
@@ -140,7 +142,8 @@ def flags(text: str) -> list[Flag]:
 
 def _threat(tokens: list[tuple[int, str]], lowered: str, lex: dict[str, Any]) -> tuple[str, ...]:
     words = [w for _, w in tokens]
-    hits = [p for p in lex["harm_phrases"] if p in lowered.replace(",", "")]
+    plain = lowered.replace(",", "")
+    hits = [p for p in lex["harm_phrases"] if p in plain or (" " in p and _phrase(p).search(plain))]
     harm, idioms = set(lex["harm_verbs"]), set(lex["idiom_objects"])
     for i, word in enumerate(words):
         for normal, tag in parses(word)[:2]:
@@ -157,6 +160,12 @@ def _threat(tokens: list[tuple[int, str]], lowered: str, lex: dict[str, Any]) ->
             if word.startswith(second) and any(w.startswith(first) for w in words[max(0, i - 4): i + 5] if w != word):
                 hits.append(word)
     return tuple(dict.fromkeys(hits + _veiled(words, lowered, lex)))
+
+
+@lru_cache(maxsize=1024)
+def _phrase(phrase: str) -> re.Pattern[str]:
+    """A threat phrase with a pronoun allowed between its words: «мало ему не покажется»."""
+    return re.compile(r"\s+(?:(?:ему|ей|им|тебе|вам|его|ее|их|тебя|вас|же|уж|то)\s+)?".join(map(re.escape, phrase.split())))
 
 
 def _veiled(words: list[str], lowered: str, lex: dict[str, Any]) -> list[str]:
@@ -179,14 +188,14 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
     second_person = {"ты", "вы", "тебя", "вас", "тебе", "вам", "твой", "ваш"}
     hits = []
     for i, (at, word) in enumerate(tokens):
-        base = lemmas[i]
+        base = lemmas[i] if lemmas[i] in insults | addressed | adjectives | of_a_person else word  # «хамло»: unknown
         if base not in insults and base not in addressed and base not in adjectives and base not in of_a_person:
             continue
         if any(start <= at < end for start, end in quoted):
             continue  # quoted: reported, not said
         if any(lemmas[j] in reporting for j in range(max(0, i - 4), i)):
             continue  # "меня назвали дураком": the author reports an insult
-        said_of = DASHED.search(text[max(0, at - 60):at])  # «мэр — вор»: said of someone
+        said_of = _said_of(text, at, tokens, i)  # «мэр — вор»: said of someone
         to_someone = bool(second_person & set(words[max(0, i - 6): i + 4])) or bool(said_of)
         if base in addressed and not to_someone:
             continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone
@@ -195,7 +204,20 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
         if base in adjectives and not (to_someone or _beside_a_person(tokens, i, text)):
             continue  # "тупой нож", "гнилые доски": a thing, not a person
         hits.append(word)
+    plain = " ".join(words)
+    hits += [p for p in lex["insult_phrases"] if matches(p, plain)]  # «крысы кабинетные»
     return tuple(dict.fromkeys(hits))
+
+
+def _said_of(text: str, at: int, tokens: list[tuple[int, str]], i: int) -> bool:
+    """«мэр — вор», «депутаты — свиньи у корыта»: said of a person named before the dash (not «в районе —
+    свиньи и коровы»)."""
+    window = max(0, at - 60)
+    if not DASHED.search(text[window:at]):
+        return False
+    dash = window + max(m.start() for m in re.finditer(r"[—–-]", text[window:at]))
+    people = [w for start, w in tokens[:i] if start < dash][-2:]
+    return any(_animate(w) or w in {"он", "она", "они", "вы", "ты"} for w in people)
 
 
 def _of_a_person(near: list[str]) -> bool:

@@ -31,12 +31,12 @@ TOWN_STEMS = ("глазовск", "воткинск", "сарапульск", "�
 
 
 def _a_person(plain: str, start: int, end: int) -> bool:
-    """«Сергею Петровичу Глазову», «доктору Глазову Петру Ивановичу»: a surname beside a patronymic is a
-    person, not a town."""
+    """«Сергею Петровичу Глазову», «доктору Глазову Петру Ивановичу», «Иван Глазов»: a surname beside a first
+    name or a patronymic is a person, not a town."""
     from triage.exclusion import parses
 
     near = plain[:start].split()[-1:] + plain[end:].split()[:2]
-    return any("Patr" in tag for word in near for _, tag in parses(word)[:2])
+    return any("Patr" in tag or "Name" in tag for word in near for _, tag in parses(word)[:1])
 
 
 def municipality(text: str) -> str | None:
@@ -55,8 +55,8 @@ def municipality(text: str) -> str | None:
         for form in spec["forms"]:
             pattern = rf" (?:{preps}) {re.escape(form)} " if spec.get("needs_preposition") else rf" {re.escape(form)} "
             for hit in re.finditer(pattern, plain):
-                if _a_person(plain, hit.start(), hit.end()):
-                    continue
+                if _a_person(plain, hit.start(), hit.end()) or re.match(r"(?:шоссе|тракт) ", plain[hit.end():]):
+                    continue  # a person; «на Воткинском шоссе» is a street of Izhevsk
                 around = data["districts_around"].get(mid)  # «под Можгой»: the villages around the town
                 found.append((hit.start(), around if around and plain[:hit.start()].endswith(" под") else mid))
                 break

@@ -1,4 +1,4 @@
-"""bench/triage.py's figures on the development sets (tests/data/triage_set_a to _j), kept from falling back
+"""bench/triage.py's figures on the development sets (tests/data/triage_set_a to _l), kept from falling back
 when the lexicon, the places or the rubricator are edited. The held-out sets are the bench's alone: a test
 that asserted on them would invite tuning on them."""
 
@@ -19,10 +19,10 @@ def test_the_development_sets_stay_at_what_they_were_tuned_to() -> None:
         lines = load(name)
         pairs += list(zip(lines, classify(lines), strict=True))
     figures = measure(pairs)
-    assert figures["messages"] == 958
+    assert figures["messages"] == 1158
     for kind in ("threat", "obscenity", "insult"):
         precision, recall, _, count = figures[kind]
-        assert count >= 50 and precision >= 0.97 and recall >= 0.97, (kind, figures[kind])
+        assert count >= 65 and precision >= 0.97 and recall >= 0.97, (kind, figures[kind])
     assert figures["agency top-1"] >= 0.9 and figures["agency top-3"] >= 0.97, figures
     assert figures["municipality"] >= 0.95, figures
     assert figures["repeats"][2] >= 0.85 and figures["significance"][2] >= 0.87, figures
