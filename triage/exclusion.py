@@ -8,8 +8,10 @@ it) over pymorphy3's morphology, with the classic traps handled:
 - innocent words that contain an obscene root ("застрахуйте", "учеба", "мандарин", "команда"): a word the
   dictionary knows, with no slang or obscene mark, is innocent;
 - insults reported or quoted rather than made («меня назвали "дураком"»), words like «оскорблять»;
-- threats only in the first person or the imperative, never idioms ("убить время") nor a danger told in
-  the third person ("эта яма кого-нибудь убьёт").
+- threats only in the first person or the imperative (or wished: «вешать таких надо»), never idioms
+  ("убить время") nor a danger told in the third person ("эта яма кого-нибудь убьёт"); fixed phrases, pairs
+  of words («морду ей набью») and veiled threats to an official's family («твоя дочка… подумай»);
+- insulting adjectives only beside a person («продажные чиновники», not «тупой нож»).
 
 A flag holds the case for the curator's decision (confirm or dismiss); nothing is excluded automatically.
 """
@@ -172,7 +174,8 @@ def _veiled(words: list[str], lowered: str, lex: dict[str, Any]) -> list[str]:
     """A veiled threat to an official's family: their child named («твоя дочка», «у него дети») with a menace
     («подумай хорошенько», «как бы чего не случилось»); «подумайте о своих детях» is an appeal, not one."""
     plain = " " + " ".join(words) + " "
-    family = [w for w in words if w in set(lex["family_words"])]
+    relatives = set(lex["family_words"])
+    family = [w for w in words if w in relatives]
     owned = any(f" {owner} " in plain for owner in lex["family_owners"])
     menace = [m for m in lex["menace"] if re.search(rf"{re.escape(m)}(?! об? )", plain)]
     return family[:1] + menace[:1] if family and owned and menace else []
@@ -186,10 +189,11 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
     words = [w for _, w in tokens]
     lemmas = [lemma(w) for w in words]
     second_person = {"ты", "вы", "тебя", "вас", "тебе", "вам", "твой", "ваш"}
+    known = insults | addressed | adjectives | of_a_person
     hits = []
     for i, (at, word) in enumerate(tokens):
-        base = lemmas[i] if lemmas[i] in insults | addressed | adjectives | of_a_person else word  # «хамло»: unknown
-        if base not in insults and base not in addressed and base not in adjectives and base not in of_a_person:
+        base = lemmas[i] if lemmas[i] in known else word  # «хамло»: a word the dictionary does not know, as written
+        if base not in known:
             continue
         if any(start <= at < end for start, end in quoted):
             continue  # quoted: reported, not said
