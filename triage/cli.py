@@ -82,18 +82,18 @@ def train(lines: TextIO, out: Path, version: str) -> int:
 
     from triage.learn import Example, retrain
 
+    now = datetime.now(UTC)  # every line at once: their order in the file is their order in time
     examples = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-            examples.append(Example(str(item["text"]), str(item["agency"]), None))
+            examples.append(Example(str(item["text"]), str(item["agency"]), now))
         except (ValueError, KeyError, TypeError) as err:
             print(f"error: line {number}: a line needs an object with text and agency ({err})", file=sys.stderr)
             return 1
-    now = datetime.now(UTC)
-    outcome = retrain([Example(e.text, e.agency_id, now) for e in examples], None, version, now)
+    outcome = retrain(examples, None, version, now)
     print(outcome.reason, file=sys.stderr)
     if outcome.model is None:
         return 1

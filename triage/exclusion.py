@@ -87,9 +87,14 @@ def parses(word: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(p.normal_form).replace("ё", "е"), str(p.tag)) for p in _morph().parse(word))
 
 
+def known_word(word: str) -> bool:
+    """The dictionary has the word (its readings of an unknown word are guesses)."""
+    return bool(_morph().word_is_known(word))
+
+
 def _innocent(word: str) -> bool:
     """A word the dictionary knows, none of whose readings is slang or obscene."""
-    if not _morph().word_is_known(word):
+    if not known_word(word):
         return False
     marks = set(lexicon()["slang_tags"])
     return not any(marks & set(tag.replace(" ", ",").split(",")) for _, tag in parses(word))

@@ -33,10 +33,10 @@ TOWN_STEMS = ("глазовск", "воткинск", "сарапульск", "�
 def _a_person(plain: str, start: int, end: int) -> bool:
     """«Сергею Петровичу Глазову», «доктору Глазову Петру Ивановичу», «Иван Глазов»: a surname beside a first
     name or a patronymic is a person, not a town."""
-    from triage.exclusion import _morph, parses
+    from triage.exclusion import known_word, parses
 
     near = plain[:start].split()[-1:] + plain[end:].split()[:2]
-    return any(("Patr" in tag or "Name" in tag) and _morph().word_is_known(word)  # not a guess for an odd word
+    return any(("Patr" in tag or "Name" in tag) and known_word(word)  # not a guess for an odd word
                for word in near for _, tag in parses(word)[:1])
 
 

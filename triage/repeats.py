@@ -54,6 +54,14 @@ def _topic(text: str) -> str | None:
     return topic_of(text)
 
 
+@lru_cache(maxsize=4096)
+def _says(text: str) -> tuple[bool, bool]:
+    """Whether a message says it is a reminder, and whether it says it is about another issue: read once per
+    message, not once per earlier message it is compared with."""
+    words = joined(text)
+    return any(matches(r, words) for r in REMINDERS), any(matches(r, words) for r in OTHER_ISSUE)
+
+
 def score(message: Earlier, other: Earlier) -> float:
     overlap = similarity(stems(message.text), stems(other.text))
     weight = overlap * 0.6
@@ -63,9 +71,10 @@ def score(message: Earlier, other: Earlier) -> float:
         weight += WEIGHTS["place"]
     if _topic(message.text) is not None and _topic(message.text) == _topic(other.text):
         weight += WEIGHTS["topic"]
-    if any(matches(r, joined(message.text)) for r in REMINDERS):
+    reminder, other_issue = _says(message.text)
+    if reminder:
         weight += WEIGHTS["reminder"]
-    if any(matches(r, joined(message.text)) for r in OTHER_ISSUE):
+    if other_issue:
         return 0.0  # the author says it is another issue
     return round(min(weight, 1.0), 2)
 
