@@ -1,5 +1,5 @@
 # Two commands matter: `make run` and `make test`. Both set up what they need first (idempotently).
-.PHONY: run test unit setup lint bench deploy
+.PHONY: run test unit setup lint bench deploy threat-model
 
 setup:
 	@bash scripts/setup.sh
@@ -24,6 +24,12 @@ lint: setup
 
 bench: setup
 	@for b in bench/*.py; do .venv/bin/python $$b || exit 1; done
+
+# The built-in threat model of triage/threats.py, trained again on the development sets (docs/triage.md): after
+# editing triage/lexicon.json, or when a held-out round of labelled sets becomes development data.
+threat-model: setup
+	@.venv/bin/python -m triage train-threats --out triage/threat_model.json --version threats-$$(date +%Y.%m.%d) \
+		$$(.venv/bin/python bench/triage.py --training-sets)
 
 # Deploy to Google Cloud (docs/deploy.md): make deploy PROJECT=otklik-udm REGION=europe-west1 [DRY_RUN=1]
 # [SMTP_HOST=... SMTP_PORT=... SMTP_USER=... MAIL_FROM=...]; the SMTP password comes on stdin.

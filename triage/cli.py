@@ -6,7 +6,10 @@
 lexicon, or a trained model.
 
 `python -m triage train --out FILE [--version V]`: routed messages in (``{"text", "agency"}`` a line), a
-model out, with its accuracy on the most recent fifth against the rubricator. docs/triage.md."""
+model out, with its accuracy on the most recent fifth against the rubricator.
+
+`python -m triage train-threats --out FILE SET...`: the threat model of `triage.threats` trained on labelled
+sets (JSON Lines with ``text`` and ``exclusion``, a label or a list of them), as the built-in one is (docs/triage.md)."""
 
 from __future__ import annotations
 
@@ -101,6 +104,31 @@ def train(lines: TextIO, out: Path, version: str) -> int:
     return 0
 
 
+def train_threats(sets: list[Path], out: Path, version: str) -> int:
+    """Train the threat model on the labelled sets and write it (a line without ``text`` and ``exclusion``
+    is an error, and nothing is written)."""
+    from triage.learn import train_threats as fit_threats
+
+    texts, threats = [], []
+    for path in sets:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                texts.append(str(item["text"]))
+                labels = item["exclusion"]  # one label, or a list of them (tests/data/triage_exclusion.jsonl)
+                threats.append("threat" in ([labels] if isinstance(labels, str) else labels))
+            except (ValueError, KeyError, TypeError) as err:
+                print(f"error: {path.name}: line {number}: a line needs text and exclusion ({err})", file=sys.stderr)
+                return 1
+    facts = {"trained_on": [path.name for path in sets], "examples": len(texts), "threats": sum(threats)}
+    model = fit_threats(texts, threats, version, facts)
+    out.write_text(json.dumps(model.document(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"{len(texts)} messages, {sum(threats)} threats: {len(model.terms)} terms", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m triage", description="Triage of citizens' messages (docs/triage.md)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -111,9 +139,15 @@ def main(argv: list[str] | None = None) -> int:
     learn = sub.add_parser("train", help="routed messages in on stdin ({text, agency} a line), a model out")
     learn.add_argument("--out", type=Path, required=True, help="where to write the model (JSON)")
     learn.add_argument("--version", default="model-local", help="the model's version, kept with each result")
+    threats = sub.add_parser("train-threats", help="labelled sets in ({text, exclusion} a line), a threat model out")
+    threats.add_argument("sets", type=Path, nargs="+", help="JSON Lines files of labelled messages")
+    threats.add_argument("--out", type=Path, required=True, help="where to write the model (JSON)")
+    threats.add_argument("--version", default="threats-local", help="the model's version, kept with each result")
     args = parser.parse_args(argv)
     if args.command == "train":
         return train(sys.stdin, args.out, args.version)
+    if args.command == "train-threats":
+        return train_threats(args.sets, args.out, args.version)
     model = None
     if args.model is not None:
         from triage.model import Model

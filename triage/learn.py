@@ -17,6 +17,7 @@ HELD_OUT = 0.2  # the most recent share of the routings the candidate is measure
 MIN_EXAMPLES = 50  # fewer routed messages than this: no training (the rubricator goes on)
 MIN_HELD_OUT = 20
 C = 10.0  # the classifier's inverse regularisation (chosen on the replay of tests/triage/routing_replay.py)
+THREAT_C = 10.0  # the threat model's (chosen on the development sets, each scored by a model trained on the others)
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,33 @@ def measure(rank: Ranker, examples: Sequence[Example]) -> Accuracy:
 
 def train(examples: Sequence[Example], version: str, facts: dict[str, Any] | None = None) -> Model:
     """TF-IDF over `triage.model.features` and a multinomial logistic regression, as plain data."""
+    return fit([e.text for e in examples], [e.agency_id for e in examples], version, features, C, facts)
+
+
+def train_threats(texts: Sequence[str], threats: Sequence[bool], version: str,
+                  facts: dict[str, Any] | None = None) -> Model:
+    """The threat model of `triage.threats`: the same kind of model over `triage.threats.features`, two
+    classes, the rarer one (threats) weighted up to balance them."""
+    from triage.threats import NONE, THREAT
+    from triage.threats import features as threat_features
+
+    labels = [THREAT if threat else NONE for threat in threats]
+    return fit(texts, labels, version, threat_features, THREAT_C, facts, balanced=True, min_df=2)
+
+
+def fit(texts: Sequence[str], labels: Sequence[str], version: str, analyzer: Callable[[str], list[str]],
+        c: float, facts: dict[str, Any] | None = None, balanced: bool = False, min_df: int = 1) -> Model:
+    """TF-IDF over the analyzer's terms (sublinear tf) and a logistic regression, as plain data
+    (`triage.model.Model`); `balanced` weights the classes to count alike, `min_df` drops rarer terms."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=1)
-    matrix = vectorizer.fit_transform([e.text for e in examples])
-    labels = [e.agency_id for e in examples]
-    classifier = LogisticRegression(C=C, max_iter=2000)
-    classifier.fit(matrix, labels)
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=min_df)
+    matrix = vectorizer.fit_transform(list(texts))
+    classifier = LogisticRegression(C=c, max_iter=3000, class_weight="balanced" if balanced else None)
+    classifier.fit(matrix, list(labels))
     coef, intercept = classifier.coef_, classifier.intercept_
-    if coef.shape[0] == 1:  # two agencies: scikit-learn keeps one row; softmax of (-z/2, z/2) is its sigmoid
+    if coef.shape[0] == 1:  # two classes: scikit-learn keeps one row; softmax of (-z/2, z/2) is its sigmoid
         coef, intercept = [-coef[0] / 2, coef[0] / 2], [-intercept[0] / 2, intercept[0] / 2]
     idf = vectorizer.idf_
     terms = {term: (_round(idf[i]), tuple(_round(row[i]) for row in coef))

@@ -40,9 +40,11 @@ class Model:
     def probabilities(self, text: str) -> dict[str, float]:
         """The agencies' probabilities for a message: the TF-IDF vector (sublinear tf, l2 norm) times the
         weights, through softmax."""
-        return self._probabilities(features(text))
+        return self.scores(features(text))
 
-    def _probabilities(self, terms: list[str]) -> dict[str, float]:
+    def scores(self, terms: list[str]) -> dict[str, float]:
+        """The classes' probabilities for a message's terms (found by the analyzer the model was trained
+        with: `features` here, `triage.threats.features` for the threat model)."""
         counts = Counter(t for t in terms if t in self.terms)
         values = {t: (1.0 + math.log(n)) * self.terms[t][0] for t, n in counts.items()}
         norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
@@ -60,16 +62,17 @@ class Model:
         the rubricator's suggestions fill the places of agencies the model never learnt (a new agency).
         The message's terms are found once for all of it."""
         terms = features(text)
-        probabilities = self._probabilities(terms)
+        probabilities = self.scores(terms)
         ranked = sorted(((p, a) for a, p in probabilities.items() if known is None or a in known), reverse=True)
-        found = [Suggestion(a, round(p, 3), self._deciding_words(terms, a)) for p, a in ranked[:top]]
+        found = [Suggestion(a, round(p, 3), self.deciding_words(terms, a)) for p, a in ranked[:top]]
         for suggestion in agencies(text, known, top):
             if len(found) < top and suggestion.agency_id not in probabilities:
                 found.append(Suggestion(suggestion.agency_id, 0.0, suggestion.words))
         return found
 
-    def _deciding_words(self, terms: list[str], agency: str, at_most: int = 3) -> tuple[str, ...]:
-        index = self.classes.index(agency)
+    def deciding_words(self, terms: list[str], label: str, at_most: int = 3) -> tuple[str, ...]:
+        """The terms of a message that weighed most for a class (an agency, or «threat»)."""
+        index = self.classes.index(label)
         weights = {t: self.terms[t][0] * self.terms[t][1][index] for t in set(terms) if t in self.terms}
         best = sorted((w, t) for t, w in weights.items() if w > 0 and not t.startswith(RUBRIC_HINT))
         return tuple(t for _, t in reversed(best[-at_most:]))

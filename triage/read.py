@@ -20,14 +20,16 @@ def first_read(text: str, engagement: dict[str, int] | None = None,
     from triage.places import municipality
     from triage.rubric import agencies, topic_of
     from triage.significance import significance
+    from triage.threats import built_in, judged
 
-    found = flags(text)
+    found = judged(text, flags(text))
     weight = significance(text, engagement)
     kinds = {f.kind for f in found}
     ranked = model.rank(text, known_agencies) if model is not None else agencies(text, known_agencies)
     return {
         "version": VERSION,
         "model": model.version if model is not None else None,
+        "threat_model": built_in().version,
         "exclusion": next((k for k in GRAVITY if k in kinds), "none"),
         "flags": [{"kind": f.kind, "words": list(f.words), "reason": f.reason} for f in found],
         "agencies": [{"id": s.agency_id, "score": s.score, "words": list(s.words)} for s in ranked],

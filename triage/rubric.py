@@ -50,11 +50,19 @@ def joined(text: str) -> str:
     return " ".join(words_of(text))
 
 
+def _body(keyword: str) -> str:
+    return " ".join(re.escape(p[:-1]) if p.endswith("$") else re.escape(p) + "[а-я0-9-]*" for p in keyword.split())
+
+
 @lru_cache(maxsize=4096)
 def _pattern(keyword: str) -> re.Pattern[str]:
-    parts = keyword.split()
-    body = " ".join(re.escape(p[:-1]) if p.endswith("$") else re.escape(p) + "[а-я0-9-]*" for p in parts)
-    return re.compile(rf"(?<![а-я0-9-]){body}(?![а-я0-9-])")
+    return re.compile(rf"(?<![а-я0-9-]){_body(keyword)}(?![а-я0-9-])")
+
+
+@lru_cache(maxsize=256)
+def _any_of(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a topic's keywords: most messages name few topics, and one search rules out the rest."""
+    return re.compile(rf"(?<![а-я0-9-])(?:{'|'.join(_body(k) for k in keywords)})(?![а-я0-9-])")
 
 
 def matches(keyword: str, words: str) -> list[str]:
@@ -68,6 +76,8 @@ def _topic_hits(words: str) -> tuple[tuple[float, int, Topic, tuple[str, ...]], 
     """(score, -order, topic, words found) of each topic the words name, in the rubricator's order."""
     found = []
     for order, topic in enumerate(rubric().values()):
+        if not _any_of(tuple(topic.words)).search(words):
+            continue
         hits: list[str] = []
         score = 0.0
         for keyword in topic.words:
