@@ -36,11 +36,12 @@ sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data"
 # Each held-out round was measured once and has been development data since (docs/triage.md): a, b from the
-# start; c, d (round 1), e, f (round 2), g, h (round 3), i, j (round 4), k, l (round 5), m, n (round 6). Round
-# 7 is held out: o, p, and two of the six sets of threats and their traps (triage_threats_*, labelled for §19
-# only), written to measure the threat model of triage/threats.py, which learns from the other four.
-SPLITS = {"dev": (*(f"triage_set_{x}" for x in "abcdefghijklmn"), *(f"triage_threats_{x}" for x in "abcd")),
-          "held-out": ("triage_set_o", "triage_set_p", "triage_threats_e", "triage_threats_f")}
+# start; c, d (round 1), e, f (round 2), g, h (round 3), i, j (round 4), k, l (round 5), m, n (round 6), o, p
+# and the sets of threats e, f (round 7, the threat model's first). The sets of threats a–d were development
+# data from the start. Round 8 is held out: q, r and the sets of threats g, h. The sets of threats are
+# labelled for §19 only.
+SPLITS = {"dev": (*(f"triage_set_{x}" for x in "abcdefghijklmnop"), *(f"triage_threats_{x}" for x in "abcdef")),
+          "held-out": ("triage_set_q", "triage_set_r", "triage_threats_g", "triage_threats_h")}
 KINDS = ("threat", "obscenity", "insult")
 TARGETS = {"§19 recall": 0.9, "§19 precision": 0.9, "agency top-1": 0.8, "agency top-3": 0.95,
            "municipality": 0.9, "repeats F1": 0.8, "significance F1": 0.75}

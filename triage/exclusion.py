@@ -190,6 +190,7 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
             text: str) -> tuple[str, ...]:
     insults, addressed = set(lex["insult_lemmas"]), {w.replace("ё", "е") for w in lex["insult_when_addressed"]}
     adjectives, of_a_person = set(lex["insult_adjectives"]), set(lex["insult_of_a_person"])
+    qualities = set(lex["person_qualities"])
     reporting = set(lex["reporting_verbs"])
     words = [w for _, w in tokens]
     lemmas = [lemma(w) for w in words]
@@ -206,15 +207,15 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
             continue  # "меня назвали дураком": the author reports an insult
         said_of = _said_of(text, at, tokens, i)  # «мэр — вор»: said of someone
         to_someone = bool(second_person & set(words[max(0, i - 6): i + 4])) or bool(said_of)
-        if base in addressed and not to_someone:
-            continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone
-        if base in of_a_person and not (to_someone or _of_a_person(words[max(0, i - 3): i])):
+        if base in addressed and not (to_someone or _qualified(tokens, i, text, qualities)):
+            continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone, or «бездушная скотина»
+        if base in of_a_person and not (to_someone or _of_a_person(words[max(0, i - 4): i])):
             continue  # «вор» said of nobody: «поймали вора»; «глава района вор» is said of a person
         if base in adjectives and not (to_someone or _beside_a_person(tokens, i, text)):
             continue  # "тупой нож", "гнилые доски": a thing, not a person
         hits.append(word)
     plain = " ".join(words)
-    hits += [p for p in lex["insult_phrases"] if matches(p, plain)]  # «крысы кабинетные»
+    hits += [p.rstrip("$") for p in lex["insult_phrases"] if matches(p, plain)]  # «крысы кабинетные»
     return tuple(dict.fromkeys(hits))
 
 
@@ -234,12 +235,23 @@ def _of_a_person(near: list[str]) -> bool:
     return any(_animate(word) for word in near)
 
 
+def _joined(tokens: list[tuple[int, str]], a: int, b: int, text: str) -> bool:
+    """Tokens a and b are in the text and in one clause: no punctuation between them («гнилые. дети» is two)."""
+    return 0 <= a < b < len(tokens) and not re.search(r"[.,!?;:—–()]", text[tokens[a][0]:tokens[b][0]])
+
+
+def _qualified(tokens: list[tuple[int, str]], i: int, text: str, qualities: set[str]) -> bool:
+    """The animal word has a person's quality beside it, in the same clause: «бездушная скотина», «крысы
+    канцелярские» (not «бродячие собаки»)."""
+    return any(_joined(tokens, min(i, j), max(i, j), text) and lemma(tokens[j][1]) in qualities for j in (i - 1, i + 1))
+
+
 def _beside_a_person(tokens: list[tuple[int, str]], i: int, text: str) -> bool:
     """The adjective's noun is a person, in the same clause: the next word, or the one after another
     adjective («продажные зажравшиеся чинуши»), or the word before («бараны безмозглые»), is an animate noun."""
 
-    def joined(a: int, b: int) -> bool:  # no punctuation between tokens a and b («гнилые. дети» is two clauses)
-        return 0 <= a < b < len(tokens) and not re.search(r"[.,!?;:—–()]", text[tokens[a][0]:tokens[b][0]])
+    def joined(a: int, b: int) -> bool:
+        return _joined(tokens, a, b, text)
 
     words = [w for _, w in tokens]
     if joined(i, i + 1) and _animate(words[i + 1]):

@@ -37,11 +37,10 @@ def features(text: str, ruled: bool | None = None) -> list[str]:
     конец», «ждать гость»). Words are read as the lexicon reads them (obfuscation undone)."""
     if ruled is None:
         ruled = any(f.kind == THREAT for f in flags(text))
-    words = [w for w in (normalise(m.group()) for m in WORD.finditer(text)) if w and not w.isdigit()]
-    marks, lemmas = [RULES] if ruled else [], []
+    words, lemmas = _read(text)
+    marks = [RULES] if ruled else []
     for word in words:
-        normal, tag = parses(word)[0]
-        lemmas.append(normal)
+        tag = parses(word)[0][1]
         if "1per" in tag and "futr" in tag:
             marks.append("#1per_futr")
         if "impr" in tag:
@@ -52,6 +51,22 @@ def features(text: str, ruled: bool | None = None) -> list[str]:
             marks.append("#2per")
     pairs = [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:], strict=False)]
     return marks + [w for w in lemmas if len(w) > 2] + pairs
+
+
+def _read(text: str) -> tuple[list[str], list[str]]:
+    """The message's words as the lexicon normalises them, and their lemmas."""
+    words = [w for w in (normalise(m.group()) for m in WORD.finditer(text)) if w and not w.isdigit()]
+    return words, [parses(word)[0][0] for word in words]
+
+
+def _as_written(term: str, text: str) -> str:
+    """A term (a lemma, or two neighbouring ones) as the message has it: «придём к главе», not «прийти к глава»."""
+    words, lemmas = _read(text)
+    wanted = term.split()
+    for i in range(len(lemmas) - len(wanted) + 1):
+        if lemmas[i:i + len(wanted)] == wanted:
+            return " ".join(words[i:i + len(wanted)])
+    return term
 
 
 @lru_cache(maxsize=1)
@@ -72,5 +87,7 @@ def judged(text: str, found: list[Flag], model: Model | None = None) -> list[Fla
         return others
     if rules is not None:
         return [*others, rules]
-    words = tuple(t for t in model.deciding_words(terms, THREAT, at_most=4) if not t.startswith("#"))
-    return [*others, Flag(THREAT, words, f"похоже на угрозу (оценка {chance:.2f} по размеченным угрозам)")]
+    terms_found = [t for t in model.deciding_words(terms, THREAT, at_most=6) if not t.startswith("#")][:4]
+    written = list(dict.fromkeys(_as_written(t, text) for t in terms_found))
+    words = tuple(w for w in written if not any(w != other and w in other.split() for other in written))
+    return [*others, Flag(THREAT, words, f"похоже на угрозу (оценка модели {chance:.2f})".replace(".", ","))]

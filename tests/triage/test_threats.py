@@ -52,6 +52,7 @@ def test_a_threat_the_rules_miss_is_flagged_with_the_words_that_weighed(text: st
     (flag,) = judged(text, flags(text))
     assert flag.kind == THREAT and flag.words
     assert all(not word.startswith("#") for word in flag.words)  # grammar marks are not words to show
+    assert all(word in text.lower() for word in flag.words)  # the message's words, not their lemmas
     assert "похоже на угрозу" in flag.reason
     read = first_read(text)
     assert read["exclusion"] == THREAT and read["threat_model"] == built_in().version
