@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT / "tests" / "data"
 # Each held-out round was measured once and has been development data since (docs/triage.md): a, b from the
 # start; c, d (round 1), e, f (round 2), g, h (round 3), i, j (round 4), k, l (round 5), m, n (round 6), o, p
-# and the sets of threats e, f (round 7, the threat model's first). The sets of threats a–d were development
-# data from the start. Round 8 is held out: q, r and the sets of threats g, h. The sets of threats are
-# labelled for §19 only.
-SPLITS = {"dev": (*(f"triage_set_{x}" for x in "abcdefghijklmnop"), *(f"triage_threats_{x}" for x in "abcdef")),
-          "held-out": ("triage_set_q", "triage_set_r", "triage_threats_g", "triage_threats_h")}
+# and the sets of threats e, f (round 7, the threat model's first), q, r and threats g, h (round 8). The sets
+# of threats a–d were development data from the start. Round 9 is held out: s, t and the sets of threats i, j.
+# The sets of threats are labelled for §19 only.
+SPLITS = {"dev": (*(f"triage_set_{x}" for x in "abcdefghijklmnopqr"), *(f"triage_threats_{x}" for x in "abcdefgh")),
+          "held-out": ("triage_set_s", "triage_set_t", "triage_threats_i", "triage_threats_j")}
 KINDS = ("threat", "obscenity", "insult")
 TARGETS = {"§19 recall": 0.9, "§19 precision": 0.9, "agency top-1": 0.8, "agency top-3": 0.95,
            "municipality": 0.9, "repeats F1": 0.8, "significance F1": 0.75}

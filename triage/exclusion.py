@@ -215,7 +215,7 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
             continue  # "тупой нож", "гнилые доски": a thing, not a person
         hits.append(word)
     plain = " ".join(words)
-    hits += [p.rstrip("$") for p in lex["insult_phrases"] if matches(p, plain)]  # «крысы кабинетные»
+    hits += [found for p in lex["insult_phrases"] for found in matches(p, plain)]  # «крысы кабинетные», as written
     return tuple(dict.fromkeys(hits))
 
 
