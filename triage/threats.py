@@ -28,6 +28,10 @@ THRESHOLD = 0.5  # chosen on the development sets, each set scored by a model tr
 SECOND_PERSON = frozenset({"ты", "вы", "тебя", "вас", "тебе", "вам", "тобой", "вами", "твой", "ваш"})
 # Grammar the model counts as terms of their own: whose act, and to whom
 RULES = "#rules"  # the term that says the lexicon's rules found a threat
+# Words that weigh in the model but tell a curator nothing, never shown as the flag's words
+SAY_NOTHING = frozenset({"если", "который", "этот", "тот", "свой", "наш", "ваш", "твой", "мой", "весь", "так", "там",
+                         "тут", "она", "они", "оно", "он", "ней", "него", "них", "что", "как", "это", "все", "уже",
+                         "еще", "раз", "для", "при", "или", "кто", "сам", "с", "в", "и", "а", "на", "к", "у", "о", "по"})
 
 
 def features(text: str, ruled: bool | None = None) -> list[str]:
@@ -87,7 +91,9 @@ def judged(text: str, found: list[Flag], model: Model | None = None) -> list[Fla
         return others
     if rules is not None:
         return [*others, rules]
-    terms_found = [t for t in model.deciding_words(terms, THREAT, at_most=6) if not t.startswith("#")][:4]
-    written = list(dict.fromkeys(_as_written(t, text) for t in terms_found))
+    telling = [t for t in model.deciding_words(terms, THREAT, at_most=12)
+               if not t.startswith("#") and not set(t.split()) <= SAY_NOTHING][:4]
+    written = list(dict.fromkeys(_as_written(t, text) for t in telling))
     words = tuple(w for w in written if not any(w != other and w in other.split() for other in written))
-    return [*others, Flag(THREAT, words, f"похоже на угрозу (оценка модели {chance:.2f})".replace(".", ","))]
+    shown = f"{min(chance, 0.99):.2f}".replace(".", ",")  # a model is never certain
+    return [*others, Flag(THREAT, words, f"похоже на угрозу (оценка модели {shown})")]
