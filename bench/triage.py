@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT / "tests" / "data"
 # Each held-out round was measured once and has been development data since (docs/triage.md): a, b from the
 # start; c, d (round 1), e, f (round 2), g, h (round 3), i, j (round 4), k, l (round 5), m, n (round 6), o, p
-# and the sets of threats e, f (round 7, the threat model's first), q, r and threats g, h (round 8). The sets
-# of threats a–d were development data from the start. Round 9 is held out: s, t and the sets of threats i, j.
-# The sets of threats are labelled for §19 only.
-SPLITS = {"dev": (*(f"triage_set_{x}" for x in "abcdefghijklmnopqr"), *(f"triage_threats_{x}" for x in "abcdefgh")),
-          "held-out": ("triage_set_s", "triage_set_t", "triage_threats_i", "triage_threats_j")}
+# and the sets of threats e, f (round 7, the threat model's first), q, r and threats g, h (round 8), s, t and
+# threats i, j (round 9). The sets of threats a–d were development data from the start. Round 10 is held out:
+# u, v and the sets of threats k, l. The sets of threats are labelled for §19 only.
+SPLITS = {"dev": (*(f"triage_set_{x}" for x in "abcdefghijklmnopqrst"), *(f"triage_threats_{x}" for x in "abcdefghij")),
+          "held-out": ("triage_set_u", "triage_set_v", "triage_threats_k", "triage_threats_l")}
 KINDS = ("threat", "obscenity", "insult")
 TARGETS = {"§19 recall": 0.9, "§19 precision": 0.9, "agency top-1": 0.8, "agency top-3": 0.95,
            "municipality": 0.9, "repeats F1": 0.8, "significance F1": 0.75}

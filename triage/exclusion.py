@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from triage.rubric import matches
+from triage.rubric import joined, matches
 
 LEXICON = Path(__file__).with_name("lexicon.json")
 LOOKALIKE = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "k": "к", "m": "м",
@@ -207,15 +207,15 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
             continue  # "меня назвали дураком": the author reports an insult
         said_of = _said_of(text, at, tokens, i)  # «мэр — вор»: said of someone
         to_someone = bool(second_person & set(words[max(0, i - 6): i + 4])) or bool(said_of)
-        if base in addressed and not (to_someone or _qualified(tokens, i, text, qualities)):
-            continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone, or «бездушная скотина»
+        if base in addressed and not (to_someone or _qualified(tokens, i, text, qualities) or _called(tokens, i, text)):
+            continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone, «бездушная скотина»
         if base in of_a_person and not (to_someone or _of_a_person(words[max(0, i - 4): i])):
             continue  # «вор» said of nobody: «поймали вора»; «глава района вор» is said of a person
         if base in adjectives and not (to_someone or _beside_a_person(tokens, i, text)):
             continue  # "тупой нож", "гнилые доски": a thing, not a person
         hits.append(word)
-    plain = " ".join(words)
-    hits += [found for p in lex["insult_phrases"] for found in matches(p, plain)]  # «крысы кабинетные», as written
+    unquoted = joined(QUOTED.sub(" ", text))  # «обозвала нас «стадом баранов»»: reported, not said
+    hits += [found for p in lex["insult_phrases"] for found in matches(p, unquoted)]  # «крысы кабинетные», as written
     return tuple(dict.fromkeys(hits))
 
 
@@ -244,6 +244,15 @@ def _qualified(tokens: list[tuple[int, str]], i: int, text: str, qualities: set[
     """The animal word has a person's quality beside it, in the same clause: «бездушная скотина», «крысы
     канцелярские» (not «бродячие собаки»)."""
     return any(_joined(tokens, min(i, j), max(i, j), text) and lemma(tokens[j][1]) in qualities for j in (i - 1, i + 1))
+
+
+def _called(tokens: list[tuple[int, str]], i: int, text: str) -> bool:
+    """The animal word names a person just named, both in the nominative, in one clause: «наш мэр крыса» (not
+    «у соседа корова», «бабушка корову доит»)."""
+    if not any("nomn" in tag for _, tag in parses(tokens[i][1])[:1]):
+        return False
+    return any(_joined(tokens, j, i, text) and _animate(tokens[j][1]) and known_word(tokens[j][1])
+               and any("nomn" in tag for _, tag in parses(tokens[j][1])[:1]) for j in (i - 1, i - 2))
 
 
 def _beside_a_person(tokens: list[tuple[int, str]], i: int, text: str) -> bool:
