@@ -38,10 +38,11 @@ DATA = ROOT / "tests" / "data"
 # Each held-out round was measured once and has been development data since (docs/triage.md): a, b from the
 # start; c, d (round 1), e, f (round 2), g, h (round 3), i, j (round 4), k, l (round 5), m, n (round 6), o, p
 # and the sets of threats e, f (round 7, the threat model's first), q, r and threats g, h (round 8), s, t and
-# threats i, j (round 9). The sets of threats a–d were development data from the start. Round 10 is held out:
-# u, v and the sets of threats k, l. The sets of threats are labelled for §19 only.
-SPLITS = {"dev": (*(f"triage_set_{x}" for x in "abcdefghijklmnopqrst"), *(f"triage_threats_{x}" for x in "abcdefghij")),
-          "held-out": ("triage_set_u", "triage_set_v", "triage_threats_k", "triage_threats_l")}
+# threats i, j (round 9), u, v and threats k, l (round 10). The sets of threats a–d were development data
+# from the start. Round 11 is held out: w, x and the sets of threats m, n. The sets of threats are labelled
+# for §19 only.
+SPLITS = {"dev": (*(f"triage_set_{x}" for x in "abcdefghijklmnopqrstuv"), *(f"triage_threats_{x}" for x in "abcdefghijkl")),
+          "held-out": ("triage_set_w", "triage_set_x", "triage_threats_m", "triage_threats_n")}
 KINDS = ("threat", "obscenity", "insult")
 TARGETS = {"§19 recall": 0.9, "§19 precision": 0.9, "agency top-1": 0.8, "agency top-3": 0.95,
            "municipality": 0.9, "repeats F1": 0.8, "significance F1": 0.75}

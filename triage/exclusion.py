@@ -114,6 +114,8 @@ def obscene(word: str) -> bool:
         return True
     if "*" in word:  # letters hidden by asterisks: any letter in their place
         stars = word.count("*")
+        if _masked(word).search(" ".join(lexicon()["obscene_words"])):  # «б***дь»: up to three letters a run
+            return True
         if stars > 2:
             return False
         candidates = [word]
@@ -121,6 +123,14 @@ def obscene(word: str) -> bool:
             candidates = [c.replace("*", letter, 1) for c in candidates for letter in ALPHABET]
         return any(c in lexicon()["obscene_words"] or (_obscene_root(c) and not _innocent(c)) for c in candidates)
     return _obscene_root(word) and not _innocent(word)
+
+
+@lru_cache(maxsize=4096)
+def _masked(word: str) -> re.Pattern[str]:
+    """A word with asterisks as a pattern of whole words: each run of them stands for 1 to its length letters."""
+    parts = re.split(r"(\*+)", word)
+    body = "".join(f"[а-я]{{1,{len(p)}}}" if p.startswith("*") else re.escape(p) for p in parts)
+    return re.compile(rf"(?<![а-я]){body}(?![а-я])")
 
 
 def lemma(word: str) -> str:
@@ -207,7 +217,8 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
             continue  # "меня назвали дураком": the author reports an insult
         said_of = _said_of(text, at, tokens, i)  # «мэр — вор»: said of someone
         to_someone = bool(second_person & set(words[max(0, i - 6): i + 4])) or bool(said_of)
-        if base in addressed and not (to_someone or _qualified(tokens, i, text, qualities) or _called(tokens, i, text)):
+        if base in addressed and not (to_someone or _qualified(tokens, i, text, qualities) or _called(tokens, i, text)
+                                      or _of_an_institution(words[i + 1: i + 5], lex)):
             continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone, «бездушная скотина»
         if base in of_a_person and not (to_someone or _of_a_person(words[max(0, i - 4): i])):
             continue  # «вор» said of nobody: «поймали вора»; «глава района вор» is said of a person
@@ -244,6 +255,12 @@ def _qualified(tokens: list[tuple[int, str]], i: int, text: str, qualities: set[
     """The animal word has a person's quality beside it, in the same clause: «бездушная скотина», «крысы
     канцелярские» (not «бродячие собаки»)."""
     return any(_joined(tokens, min(i, j), max(i, j), text) and lemma(tokens[j][1]) in qualities for j in (i - 1, i + 1))
+
+
+def _of_an_institution(after: list[str], lex: dict[str, Any]) -> bool:
+    """«бараны из дорожного управления», «эти животные из соцзащиты»: people of an institution."""
+    plain = " ".join(after[1:])
+    return bool(after) and after[0] == "из" and any(matches(i, plain) for i in lex["institutions"])
 
 
 def _called(tokens: list[tuple[int, str]], i: int, text: str) -> bool:
