@@ -38,11 +38,12 @@ DATA = ROOT / "tests" / "data"
 # Each held-out round was measured once and has been development data since (docs/triage.md): a, b from the
 # start; c, d (round 1), e, f (round 2), g, h (round 3), i, j (round 4), k, l (round 5), m, n (round 6), o, p
 # and the sets of threats e, f (round 7, the threat model's first), q, r and threats g, h (round 8), s, t and
-# threats i, j (round 9), u, v and threats k, l (round 10). The sets of threats a–d were development data
-# from the start. Round 11 is held out: w, x and the sets of threats m, n. The sets of threats are labelled
-# for §19 only.
-SPLITS = {"dev": (*(f"triage_set_{x}" for x in "abcdefghijklmnopqrstuv"), *(f"triage_threats_{x}" for x in "abcdefghijkl")),
-          "held-out": ("triage_set_w", "triage_set_x", "triage_threats_m", "triage_threats_n")}
+# threats i, j (round 9), u, v and threats k, l (round 10), w, x and threats m, n (round 11). The sets of
+# threats a–d were development data from the start. Round 12 is held out: y, z and the sets of threats o, p.
+# The sets of threats are labelled for §19 only.
+SPLITS = {"dev": (*(f"triage_set_{x}" for x in "abcdefghijklmnopqrstuvwx"),
+                  *(f"triage_threats_{x}" for x in "abcdefghijklmn")),
+          "held-out": ("triage_set_y", "triage_set_z", "triage_threats_o", "triage_threats_p")}
 KINDS = ("threat", "obscenity", "insult")
 TARGETS = {"§19 recall": 0.9, "§19 precision": 0.9, "agency top-1": 0.8, "agency top-3": 0.95,
            "municipality": 0.9, "repeats F1": 0.8, "significance F1": 0.75}

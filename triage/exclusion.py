@@ -258,9 +258,17 @@ def _qualified(tokens: list[tuple[int, str]], i: int, text: str, qualities: set[
 
 
 def _of_an_institution(after: list[str], lex: dict[str, Any]) -> bool:
-    """«бараны из дорожного управления», «эти животные из соцзащиты»: people of an institution."""
-    plain = " ".join(after[1:])
-    return bool(after) and after[0] == "из" and any(matches(i, plain) for i in lex["institutions"])
+    """«бараны из дорожного управления», «эта овца в вавожском загсе»: people of an institution, named right
+    after «из» or «в» (an adjective may come between; not «крысы в подвале управляйки»)."""
+    if not after or after[0] not in ("из", "в"):
+        return False
+
+    def institution(word: str) -> bool:
+        return any(matches(i, word) for i in lex["institutions"])
+
+    nxt = after[1:3]
+    return bool(nxt) and (institution(nxt[0]) or (len(nxt) == 2 and institution(nxt[1])
+                                                  and parses(nxt[0])[0][1].startswith("ADJF")))
 
 
 def _called(tokens: list[tuple[int, str]], i: int, text: str) -> bool:
