@@ -42,7 +42,7 @@ def topic_names() -> dict[str, str]:
 
 
 def words_of(text: str) -> list[str]:
-    return WORDS.findall(text.lower().replace("ё", "е"))
+    return WORDS.findall(text.lower().replace("ё", "е").replace("−", "-"))  # «−15» with a minus sign: «-15»
 
 
 def joined(text: str) -> str:
