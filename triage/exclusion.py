@@ -11,9 +11,12 @@ it) over pymorphy3's morphology, with the classic traps handled:
 - threats only in the first person or the imperative (or wished: «вешать таких надо»), never idioms
   ("убить время") nor a danger told in the third person ("эта яма кого-нибудь убьёт"); fixed phrases, pairs
   of words («морду ей набью») and veiled threats to an official's family («твоя дочка… подумай»);
-- insulting adjectives only beside a person («продажные чиновники», not «тупой нож»).
+- insulting adjectives only beside a person («продажные чиновники», not «тупой нож»); animal words only
+  when said to or of a person («ты свинья», «наш мэр крыса», «бездушная скотина», «бараны из
+  управления»), not «бродячие собаки».
 
-A flag holds the case for the curator's decision (confirm or dismiss); nothing is excluded automatically.
+The threat flag found here is one term of the threat model (triage/threats.py), which decides. A flag holds
+the case for the curator's decision (confirm or dismiss); nothing is excluded automatically.
 """
 
 from __future__ import annotations

@@ -26,7 +26,6 @@ BUILT_IN = Path(__file__).with_name("threat_model.json")
 THREAT, NONE = "threat", "none"
 THRESHOLD = 0.5  # chosen on the development sets, each set scored by a model trained on the others
 SECOND_PERSON = frozenset({"ты", "вы", "тебя", "вас", "тебе", "вам", "тобой", "вами", "твой", "ваш"})
-# Grammar the model counts as terms of their own: whose act, and to whom
 RULES = "#rules"  # the term that says the lexicon's rules found a threat
 # Words that weigh in the model but tell a curator nothing, never shown as the flag's words
 SAY_NOTHING = frozenset({"если", "который", "этот", "тот", "свой", "наш", "ваш", "твой", "мой", "весь", "так", "там",
@@ -43,7 +42,7 @@ def features(text: str, ruled: bool | None = None) -> list[str]:
         ruled = any(f.kind == THREAT for f in flags(text))
     words, lemmas = _read(text)
     marks = [RULES] if ruled else []
-    for word in words:
+    for word in words:  # grammar as terms of their own: whose act, and to whom
         tag = parses(word)[0][1]
         if "1per" in tag and "futr" in tag:
             marks.append("#1per_futr")
@@ -63,9 +62,9 @@ def _read(text: str) -> tuple[list[str], list[str]]:
     return words, [parses(word)[0][0] for word in words]
 
 
-def _as_written(term: str, text: str) -> str:
-    """A term (a lemma, or two neighbouring ones) as the message has it: «придём к главе», not «прийти к глава»."""
-    words, lemmas = _read(text)
+def _as_written(term: str, words: list[str], lemmas: list[str]) -> str:
+    """A term (a lemma, or two neighbouring ones) as the message has it (its `_read`): «придём к главе», not
+    «прийти к глава»."""
     wanted = term.split()
     for i in range(len(lemmas) - len(wanted) + 1):
         if lemmas[i:i + len(wanted)] == wanted:
@@ -93,7 +92,8 @@ def judged(text: str, found: list[Flag], model: Model | None = None) -> list[Fla
         return [*others, rules]
     telling = [t for t in model.deciding_words(terms, THREAT, at_most=12)
                if not t.startswith("#") and not set(t.split()) <= SAY_NOTHING][:4]
-    written = list(dict.fromkeys(_as_written(t, text) for t in telling))
+    read = _read(text)
+    written = list(dict.fromkeys(_as_written(t, *read) for t in telling))
     words = tuple(w for w in written if not any(w != other and w in other.split() for other in written))
     shown = f"{min(chance, 0.99):.2f}".replace(".", ",")  # a model is never certain
     return [*others, Flag(THREAT, words, f"похоже на угрозу (оценка модели {shown})")]
