@@ -228,9 +228,23 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
         if base in adjectives and not (to_someone or _beside_a_person(tokens, i, text)):
             continue  # "тупой нож", "гнилые доски": a thing, not a person
         hits.append(word)
+    hits += _hyphenated(text, quoted, insults | addressed)  # «кассирша-овца», «чиновники-бестолочи»
     unquoted = joined(QUOTED.sub(" ", text))  # «обозвала нас «стадом баранов»»: reported, not said
     hits += [found for p in lex["insult_phrases"] for found in matches(p, unquoted)]  # «крысы кабинетные», as written
     return tuple(dict.fromkeys(hits))
+
+
+def _hyphenated(text: str, quoted: list[tuple[int, int]], names: set[str]) -> list[str]:
+    """Insults joined to a person by a hyphen: «кассирша-овца», «чиновники-бестолочи» (the lexicon's tokens
+    drop the hyphen, as in «х-у-й»); not «сосед-алкаш», a description."""
+    found = []
+    for m in re.finditer(r"([а-яё]+)-([а-яё]+)", text.lower()):
+        person, name = m.group(1).replace("ё", "е"), m.group(2).replace("ё", "е")
+        if any(start <= m.start() < end for start, end in quoted):
+            continue
+        if lemma(name) in names and _animate(person) and known_word(person):
+            found.append(name)
+    return found
 
 
 def _said_of(text: str, at: int, tokens: list[tuple[int, str]], i: int) -> bool:
@@ -291,12 +305,17 @@ def _beside_a_person(tokens: list[tuple[int, str]], i: int, text: str) -> bool:
         return _joined(tokens, a, b, text)
 
     words = [w for _, w in tokens]
-    if joined(i, i + 1) and _animate(words[i + 1]):
+    animals = {w.replace("ё", "е") for w in lexicon()["insult_when_addressed"]}
+
+    def person(word: str) -> bool:  # «гнилая курица» is food, not an insult
+        return _animate(word) and lemma(word) not in animals
+
+    if joined(i, i + 1) and person(words[i + 1]):
         return True
-    if joined(i - 1, i) and _animate(words[i - 1]):
+    if joined(i - 1, i) and person(words[i - 1]):
         return True
     return (joined(i, i + 2) and any(t.startswith(("ADJF", "PRTF")) for _, t in parses(words[i + 1])[:1])
-            and _animate(words[i + 2]))
+            and person(words[i + 2]))
 
 
 def _animate(word: str) -> bool:
