@@ -64,6 +64,7 @@ def _morph() -> Any:
 def lexicon() -> dict[str, Any]:
     data = json.loads(LEXICON.read_text(encoding="utf-8"))
     data["_roots"] = [re.compile(r) for r in data["obscene_roots"]]
+    data["_obscene_words"] = " ".join(data["obscene_words"])  # what a word with asterisks is matched against
     return data
 
 
@@ -117,7 +118,7 @@ def obscene(word: str) -> bool:
         return True
     if "*" in word:  # letters hidden by asterisks: any letter in their place
         stars = word.count("*")
-        if _masked(word).search(" ".join(lexicon()["obscene_words"])):  # «б***дь»: up to three letters a run
+        if _masked(word).search(lexicon()["_obscene_words"]):  # «б***дь»: up to three letters a run
             return True
         if stars > 2:
             return False

@@ -76,7 +76,7 @@ def _topic_hits(words: str) -> tuple[tuple[float, int, Topic, tuple[str, ...]], 
     """(score, -order, topic, words found) of each topic the words name, in the rubricator's order."""
     found = []
     for order, topic in enumerate(rubric().values()):
-        if not _any_of(tuple(topic.words)).search(words):
+        if not _any_of(topic.words).search(words):
             continue
         hits: list[str] = []
         score = 0.0
