@@ -49,6 +49,12 @@ export class AdminScreen {
     }
   }
 
+  // After a save: the tab's list again, only if the admin is still on that tab (a save answered after they
+  // moved on must not take the screen back).
+  reload(what) {
+    if (this.current === what) this.load(what);
+  }
+
   agencyName(id) {
     const a = this.agencies.find((x) => x.id === id);
     return a ? (a.short_name || a.name) : (id || '—');
@@ -123,7 +129,7 @@ export class AdminScreen {
           status.textContent = 'Сохранено. Изменения действуют сразу: при смене роли, органа или отключении сотруднику нужно войти заново.';
           submit.disabled = false;
         }
-        this.load('staff');
+        this.reload('staff');
       } catch (err) {
         status.className = 'status error';
         status.textContent = err.message;
@@ -169,7 +175,7 @@ export class AdminScreen {
           { name: name.value.trim(), short_name: shortName.value.trim(), kind: kind.value });
         status.className = 'status ok';
         status.textContent = 'Сохранено.';
-        this.load('agencies');
+        this.reload('agencies');
       } catch (err) {
         status.className = 'status error';
         status.textContent = err.message;
