@@ -38,7 +38,7 @@ TRANSLIT = [("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("ch", "ч"), ("sh", "�
             ("kh", "х"), ("ts", "ц"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"),
             ("z", "з"), ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
             ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("y", "ы"), ("x", "кс")]
-SPACED = re.compile(r"(?<!\w)(?:\w ){3,}\w(?!\w)")  # four or more letters, a space between each
+SPACED = re.compile(r"(?<!\w)(?:[^\W\d] ){2,}[^\W\d](?!\w)")  # three or more letters, a space between each
 DASHED = re.compile(r"(?:\s[-–]|—)\s*(?:[\w-]+\s+){0,2}$")  # the end of «мэр — » or «мэр — настоящий »
 # An infinitive of harm near one of these is a wish or an intent: «вешать таких надо», «облить бы бензином»
 MODAL = frozenset({"надо", "нужно", "буду", "будем", "хочу", "хотим", "пора", "стоит", "бы", "следует"})

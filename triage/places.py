@@ -84,3 +84,51 @@ def municipality(text: str) -> str | None:
         if re.search(rf" (?:{words}) {re.escape(street)}", plain) or re.search(rf" {re.escape(street)}[а-я]* \d+", plain):
             return "izhevsk"
     return None
+
+
+# Places finer than a municipality (§17 repeats): a curator links two messages about «Удмуртская 255» or the
+# Буммаш quarter even when their words differ. The street names are grammar, not a list: an adjective or a
+# surname in the genitive after a street word or «на», or before a house number.
+STREET_WORD = r"(?:ул|улиц[аеуы]|проспект[а-я]*|переул[а-я]*|пер|шоссе|тракт[а-я]*|бульвар[а-я]*|набережн[а-я]*)"
+STREET_ENDING = r"(?:ская|ской|скую|цкая|цкой|ная|ной|ную|ова|ева|ина|ого|его)"
+NOT_A_HOUSE = (r"(?!\d| (?:градус|руб|процент|км|метр|минут|час|сут|дн|ден|лет|год|раз|человек|чел|семей|домов|дома|"
+               r"квартир|этаж|тыс|млн|мес|недел|литр|шт|подъезд))")  # «Кирова 12», not «ленина 40 минут»
+NUMBERED = r"(школ|гимнази|лице|сад|садик|ясл|поликлиник|больниц|роддом|маршрут|автобус|трамва|троллейбус|маршрутк)"
+QUARTER = re.compile(r" (?!наш|ваш|эт|том|сво|сосед|друг|весь|всем|цел)([а-я]+(?:ный|ном|ного|ском|ский|ского))"
+                     r" (?:микро)?район")  # «северный район Можги», not «нашем районе» nor «весь район»
+TIME = re.compile(r"(?<![\d:])(\d{1,2})[:.](\d\d)(?![\d:]|\.\d)")  # the 6:10 bus
+
+
+def _adjective_street(on: re.Match[str]) -> bool:
+    """«на Пушкинской возле дома», «на Молодёжной улице», not «на детской площадке»: an adjective after
+    «на» names a street unless a noun it describes follows (a surname, «на Кирова», always does)."""
+    from triage.exclusion import parses
+
+    ending, after = on.group(2), on.group(3)
+    if ending in ("ова", "ева", "ина") or re.match(STREET_WORD + r"\b|д$|дом", after):
+        return True
+    return not (after and parses(after)[0][1].startswith("NOUN"))
+
+
+@lru_cache(maxsize=4096)
+def spots(text: str) -> frozenset[str]:
+    """The places finer than a municipality that a message names, as comparable keys: a street
+    (``street:пушки``), a house on it (``house:пушки150``), a quarter of a town (``quarter:малино``), a village
+    (``village:италм``), a numbered school, kindergarten, hospital or route (``number:школ88``), a time of day
+    (``time:6:10``, the bus that was cancelled)."""
+    data, plain = places(), " " + joined(text) + " "
+    found = {f"street:{s[:5]}" for s in data["izhevsk_streets"] if f" {s}" in plain}
+    found |= {f"street:{m.group(1)[:5]}" for m in re.finditer(rf" {STREET_WORD} ([а-я-]+{STREET_ENDING}) ", plain)}
+    found |= {f"street:{(m.group(1) + m.group(2))[:5]}"
+              for m in re.finditer(r" на ([а-я-]+)(ской|цкой|ной|вой|ова|ева|ина) (\S*)", plain) if _adjective_street(m)}
+    for m in re.finditer(rf" ([а-я-]+{STREET_ENDING}) (?:д |дом )?(\d{{1,3}}){NOT_A_HOUSE}", plain):
+        found |= {f"street:{m.group(1)[:5]}", f"house:{m.group(1)[:5]}{m.group(2)}"}
+    found |= {f"quarter:{p.split()[0][:6]}" for p in data["izhevsk_places"] if matches(p, plain)}  # any case form
+    found |= {f"quarter:{m.group(1)[:5]}" for m in QUARTER.finditer(plain)}
+    found |= {f"village:{form[:5]}" for form in data["villages"] if f" {form} " in plain}
+    found |= {f"number:{m.group(2)[:4]}{m.group(1)}"
+              for m in re.finditer(rf" (\d{{1,3}})(?:-?[а-я]{{1,2}})? {NUMBERED}", plain)}
+    found |= {f"number:{m.group(1)[:4]}{m.group(2)}"
+              for m in re.finditer(rf" {NUMBERED}[а-я]* (?:номер )?(\d{{1,3}}){NOT_A_HOUSE}", plain)}
+    found |= {f"time:{int(h)}:{m}" for h, m in TIME.findall(text) if int(h) < 24 and int(m) < 60}
+    return frozenset(found)

@@ -5,8 +5,11 @@ candidates are given.
 A repeat is seldom written in the same words («снова про ЗАГС: дату так и не дали»), so the score adds up
 what a curator looks at: how much of the shorter message's content the other shares (the overlap of word
 stems, stop words left out), the same author, the same place, the same topic of the rubricator, and the
-later message saying it is a reminder («снова», «повторно», «до сих пор»). Similar enough is
-``THRESHOLD``; a message by someone else about another place must share most of its words."""
+later message saying it is a reminder («снова», «повторно», «до сих пор»). Neighbours rarely use the same
+words, so the spot they name counts most: the same house, street, quarter, village, numbered school or
+route (``places.spots``) adds to the score, and two different spots of the same kind in one town take from
+it. Without a shared spot, a message that shares almost none of the other's words is not its repeat,
+whoever wrote it. Similar enough is ``THRESHOLD``."""
 
 from __future__ import annotations
 
@@ -14,20 +17,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from triage.places import spots
 from triage.rubric import joined, matches, topic_of, words_of
 
 STEM = 5  # as the case search keeps words: endings do not matter
 WINDOW = timedelta(days=60)
 THRESHOLD = 0.45
-WEIGHTS = {"author": 0.2, "place": 0.1, "topic": 0.15, "reminder": 0.15}
+WEIGHTS = {"author": 0.2, "place": 0.1, "topic": 0.15, "reminder": 0.15, "spot": 0.2, "house": 0.3, "apart": -0.25}
+FEW_WORDS = 0.1  # the share of words below which only a shared spot makes a repeat
 REMINDERS = ("снова", "опять", "повторн", "еще раз", "второй раз", "третий раз", "в который раз", "так и не", "до сих пор",
-             "напомина", "напомню", "уже писал", "писали", "обращал", "ранее", "все еще", "по-прежнему", "прежнему",
+             "напомина", "напомню", "писал", "моего поста", "после жалоб", "обращал", "ранее", "все еще", "по-прежнему", "прежнему",
              "поддерж", "та самая", "тот самый", "то самое", "те самые", "как не было", "на месте", "прошла неделя",
              "прошел месяц", "прошло", "никуда не дел")
 OTHER_ISSUE = ("по другому вопросу", "другая проблема", "другой вопрос", "уже не про", "не про то")  # «опять я, но…»
 STOP = frozenset({"котор", "этого", "этому", "если", "когда", "чтобы", "тольк", "уже", "даже", "очень", "просто",
                   "сегод", "вообщ", "нашем", "наших", "нашей", "наша", "здрав", "пожал", "спаси", "почем", "сколь",
-                  "можно", "нельз", "будет", "было", "были", "есть", "никто", "ничег", "всего", "всех", "кто-н"})
+                  "опять", "снова", "можно", "нельз", "будет", "было", "были", "есть", "никто", "ничег", "всего", "всех", "кто-н"})
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,25 @@ def _says(text: str) -> tuple[bool, bool]:
     return any(matches(r, words) for r in REMINDERS), any(matches(r, words) for r in OTHER_ISSUE)
 
 
+def _spots_weight(message: Earlier, other: Earlier) -> tuple[float, bool]:
+    """(what the spots the two name add to the score, whether they share one). Spots are compared within
+    one municipality, or where a message names none."""
+    if message.municipality and other.municipality and message.municipality != other.municipality:
+        return 0.0, False
+    mine, theirs = spots(message.text), spots(other.text)
+    shared = mine & theirs
+    if any(key.startswith("house:") for key in shared):
+        return WEIGHTS["house"], True
+    if shared:
+        return WEIGHTS["spot"], True
+    kinds = {key.split(":")[0] for key in mine} & {key.split(":")[0] for key in theirs} - {"time"}
+    return (WEIGHTS["apart"] if kinds else 0.0), False  # «на Кирова» and «на Ленина»: two places
+
+
 def score(message: Earlier, other: Earlier) -> float:
+    reminder, other_issue = _says(message.text)
+    if other_issue:
+        return 0.0  # the author says it is another issue
     overlap = similarity(stems(message.text), stems(other.text))
     weight = overlap * 0.6
     if message.author and message.author == other.author:
@@ -71,12 +94,13 @@ def score(message: Earlier, other: Earlier) -> float:
         weight += WEIGHTS["place"]
     if _topic(message.text) is not None and _topic(message.text) == _topic(other.text):
         weight += WEIGHTS["topic"]
-    reminder, other_issue = _says(message.text)
     if reminder:
         weight += WEIGHTS["reminder"]
-    if other_issue:
-        return 0.0  # the author says it is another issue
-    return round(min(weight, 1.0), 2)
+    spot_weight, shared = _spots_weight(message, other)
+    weight += spot_weight
+    if overlap < FEW_WORDS and not shared:
+        weight = min(weight, THRESHOLD - 0.01)
+    return round(max(min(weight, 1.0), 0.0), 2)
 
 
 def candidates(message: Earlier, earlier: list[Earlier], top: int = 3) -> list[tuple[str, float]]:

@@ -56,6 +56,25 @@ def test_a_repeat_is_found_by_its_words_within_the_window() -> None:
     assert repeat_of(Earlier("e", "Спасибо дорожникам за ремонт", at=now), [first, other]) is None
 
 
+def test_neighbours_at_one_spot_repeat_and_one_author_at_two_spots_does_not() -> None:
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    collapse = Earlier("a", "СРОЧНО. Удмуртская 255, 2 подъезд — обрушился лестничный пролёт, люди не могут выйти",
+                       "Ольга", "izhevsk", now - timedelta(days=30))
+    # another resident, other words: the same house makes it the same issue
+    stairs = Earlier("b", "Удмуртская 255 — лестницу так и не восстановили, бабушки месяц не выходят", "Пётр", "izhevsk", now)
+    assert repeat_of(stairs, [collapse]) == ("a", 0.75)
+    elsewhere = Earlier("b", "Пушкинская 12 — лестницу так и не восстановили, бабушки месяц не выходят", "Пётр", "izhevsk", now)
+    assert repeat_of(elsewhere, [collapse]) is None  # the same words at another house
+    road = Earlier("c", "на Кирова опять яма у остановки, колесо пробил", "Ольга", "izhevsk", now - timedelta(days=5))
+    # the same author, the same topic and «опять», but another street: not the same issue
+    other_road = Earlier("d", "на Ленина опять ямы по всей дороге, асфальт кусками", "Ольга", "izhevsk", now)
+    assert repeat_of(other_road, [road]) is None
+    assert repeat_of(Earlier("e", "на Кирова всё та же яма, колесо пробил", "Ольга", "izhevsk", now), [road]) is not None
+    thanks = Earlier("f", "опять спасибо врачам скорой, приехали быстро", "Ольга", "izhevsk", now)
+    assert repeat_of(thanks, [Earlier("g", "опять в поликлинике нет талонов к врачу", "Ольга", "izhevsk",
+                                      now - timedelta(days=3))]) is None  # no word in common, no spot
+
+
 def test_classify_reads_json_lines_and_writes_one_line_each() -> None:
     lines = [{"id": 1, "text": "В Глазове весь район без отопления, дети мерзнут", "author": "Иван"},
              {"id": 2, "text": "Опять весь район в Глазове без отопления, дети мёрзнут!", "author": "Иван"},
