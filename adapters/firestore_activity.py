@@ -149,7 +149,7 @@ class FirestoreRecentCases:
             query = query.where(filter=FieldFilter(where[0], "==", where[1]))
         query = (query.order_by("detected_at", direction=Query.DESCENDING).limit(limit)
                  .select(["detected_at", "message.text", "message.author", "state", "agency_ids", "number",
-                          "municipality_id"]))
+                          "municipality_id", "significant", "triage.significant"]))
         with _outages():
             return [{**(snap.to_dict() or {}), "id": snap.id} for snap in query.stream(timeout=self._timeout_s)]
 

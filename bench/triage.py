@@ -41,9 +41,9 @@ DATA = ROOT / "tests" / "data"
 # o, p (round 12). The sets of threats a–d were development data from the start. Round 13 is held out: aa, ab
 # and the sets of threats q, r (measured once, not tuned on since; the next change to the rules or the model
 # makes it development data and needs a round 14). The sets of threats are labelled for §19 only.
-SPLITS = {"dev": (*(f"triage_set_{x}" for x in (*"abcdefghijklmnopqrstuvwxyz", "aa", "ab")),
-                  *(f"triage_threats_{x}" for x in "abcdefghijklmnopqr")),
-          "held-out": ("triage_set_ac", "triage_set_ad", "triage_set_ae", "triage_threats_s", "triage_threats_t")}
+SPLITS = {"dev": (*(f"triage_set_{x}" for x in (*"abcdefghijklmnopqrstuvwxyz", "aa", "ab", "ac", "ad", "ae")),
+                  *(f"triage_threats_{x}" for x in "abcdefghijklmnopqrst")),
+          "held-out": ("triage_set_af", "triage_set_ag", "triage_set_ah", "triage_threats_u", "triage_threats_v")}
 KINDS = ("threat", "obscenity", "insult")
 TARGETS = {"§19 recall": 0.9, "§19 precision": 0.9, "agency top-1": 0.8, "agency top-3": 0.95,
            "municipality": 0.9, "repeats F1": 0.8, "significance F1": 0.75}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,13 +29,16 @@ def classify_line(item: dict[str, Any], earlier: list[Any], known: set[str] | No
     from triage.places import places
     from triage.read import first_read
     from triage.repeats import Earlier, repeat_of
+    from triage.significance import as_repeat
 
     text = str(item.get("text") or "")
     read = first_read(text, item.get("engagement"), known, model)
     where = read["municipality_id"]
     me = Earlier(str(item["id"]), text, str(item.get("author") or "") or None, where, _instant(item.get("posted_at")))
     repeat = repeat_of(me, earlier)
-    earlier.append(me)
+    if repeat and any(e.significant for e in earlier if e.id == repeat[0]):
+        read |= as_repeat(read)
+    earlier.append(replace(me, significant=read["significant"]))
     ids[me.id] = item["id"]
     return {
         "id": item["id"],

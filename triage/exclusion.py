@@ -224,8 +224,9 @@ def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: d
         if base in addressed and not (to_someone or _qualified(tokens, i, text, qualities) or _called(tokens, i, text)
                                       or _of_an_institution(words[i + 1: i + 5], lex)):
             continue  # "козёл забрёл на дорогу": an animal, unless said to or of someone, «бездушная скотина»
-        if base in of_a_person and not (to_someone or _of_a_person(words[max(0, i - 4): i])):
-            continue  # «вор» said of nobody: «поймали вора»; «глава района вор» is said of a person
+        if base in of_a_person and not (to_someone or _of_a_person(words[max(0, i - 4): i])
+                                        or _of_an_institution(words[i + 1: i + 5], lex)):
+            continue  # «вор» said of nobody: «поймали вора»; «глава района вор», «клоуны из минкульта» of people
         if base in adjectives and not (to_someone or _beside_a_person(tokens, i, text)):
             continue  # "тупой нож", "гнилые доски": a thing, not a person
         hits.append(word)

@@ -124,7 +124,9 @@ def spots(text: str) -> frozenset[str]:
     for m in re.finditer(rf" ([а-я-]+{STREET_ENDING}) (?:д |дом )?(\d{{1,3}}){NOT_A_HOUSE}", plain):
         found |= {f"street:{m.group(1)[:5]}", f"house:{m.group(1)[:5]}{m.group(2)}"}
     found |= {f"quarter:{p.split()[0][:6]}" for p in data["izhevsk_places"] if matches(p, plain)}  # any case form
-    found |= {f"quarter:{m.group(1)[:5]}" for m in QUARTER.finditer(plain)}
+    districts = {m.get("stem") for m in data["municipalities"].values()}
+    found |= {f"quarter:{m.group(1)[:5]}" for m in QUARTER.finditer(plain)
+              if not any(m.group(1).startswith(d) for d in districts if d)}  # «Юкаменского района» is a municipality
     found |= {f"village:{form[:5]}" for form in data["villages"] if f" {form} " in plain}
     found |= {f"number:{m.group(2)[:4]}{m.group(1)}"
               for m in re.finditer(rf" (\d{{1,3}})(?:-?[а-я]{{1,2}})? {NUMBERED}", plain)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from triage.rubric import joined, matches
 
@@ -88,3 +89,16 @@ def significance(text: str, engagement: dict[str, int] | None = None) -> Signifi
             reasons.append(f"много откликов ({reactions})")
             break
     return Significance(round(min(score, 1.0), 2), tuple(reasons))
+
+
+REPEATED = "повтор значимого сообщения"
+
+
+def as_repeat(result: dict[str, Any]) -> dict[str, Any]:
+    """A triage result's significance once the message is found to repeat a significant one (§17, §22): the
+    issue the Head was told of is still open, so it is significant too, with the reason said. The fields
+    ``significance``, ``significant`` and ``significance_reasons`` of `result`, changed."""
+    if result["significant"]:
+        return {}
+    return {"significance": max(float(result["significance"]), THRESHOLD), "significant": True,
+            "significance_reasons": [*result["significance_reasons"], REPEATED]}

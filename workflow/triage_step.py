@@ -19,6 +19,7 @@ from triage.learn import Example, Outcome
 from triage.model import Model
 from triage.read import first_read
 from triage.repeats import WINDOW, Earlier, candidates
+from triage.significance import as_repeat
 from workflow.service import CaseService
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,10 @@ def triage_case(service: CaseService, cases: CaseRepository, case_id: str,
     in_use = model()
     result = first_read(str(message.get("text") or ""), message.get("engagement"), service.agencies() or None, in_use)
     if recent is not None:
-        result["repeats"] = repeats(case_id, doc, result.get("municipality_id"), recent)
+        found = repeats(case_id, doc, result.get("municipality_id"), recent)
+        result["repeats"] = [{k: v for k, v in r.items() if k != "significant"} for r in found]
+        if found and found[0]["significant"]:
+            result |= as_repeat(result)  # the most likely earlier case was significant: so is this one
     committed = service.record_triage(case_id, result)
     if committed is not None:
         log.info("case %s triaged", case_id)
@@ -55,7 +59,8 @@ def author_of(message: dict[str, Any]) -> tuple[str, str] | None:
 
 def repeats(case_id: str, doc: dict[str, Any], municipality_id: str | None,
             recent: RecentCases) -> list[dict[str, Any]]:
-    """The earlier cases this one may repeat (§17), most similar first: {case_id, number, score}."""
+    """The earlier cases this one may repeat (§17), most similar first: {case_id, number, score, significant}
+    (whether the curator marked it, or its triage found it, significant)."""
     detected: datetime = doc["detected_at"]
     since = detected - WINDOW
     found = {d["id"]: d for d in recent.recent(since, RECENT)}
@@ -65,15 +70,17 @@ def repeats(case_id: str, doc: dict[str, Any], municipality_id: str | None,
     me = _earlier(case_id, doc, municipality_id)
     earlier = [_earlier(i, d, d.get("municipality_id")) for i, d in found.items()
                if i != case_id and d.get("detected_at") and d["detected_at"] <= detected]
-    return [{"case_id": the_id, "number": found[the_id].get("number"), "score": score}
-            for the_id, score in candidates(me, earlier)]
+    significant = {e.id for e in earlier if e.significant}
+    return [{"case_id": the_id, "number": found[the_id].get("number"), "score": score,
+             "significant": the_id in significant} for the_id, score in candidates(me, earlier)]
 
 
 def _earlier(case_id: str, doc: dict[str, Any], municipality_id: str | None) -> Earlier:
     message = doc.get("message") or {}
     author = author_of(message)
+    significant = doc.get("significant") is not None or bool((doc.get("triage") or {}).get("significant"))
     return Earlier(case_id, str(message.get("text") or ""), author[1] if author else None, municipality_id,
-                   doc.get("detected_at"))
+                   doc.get("detected_at"), significant)
 
 
 TRAINING_DAYS = 365  # the routings a model learns from

@@ -48,6 +48,19 @@ def test_an_earlier_case_on_the_same_issue_is_offered_as_a_repeat_and_linked_wit
     assert world.case("vk-r3")["repeat_of"] == "vk-r1"
 
 
+def test_a_repeat_of_a_case_the_curator_marked_significant_is_suggested_as_significant_too(world: World) -> None:
+    world.detect("vk-s1", samara(2026, 12, 1, 9, 0), "В Глазове на улице Кирова, 12 нет горячей воды уже неделю")
+    world.dispatch("vk-s1")
+    assert world.case("vk-s1")["triage"]["significant"] is False
+    world.ok("curator", "vk-s1", "mark_significant", reason="Лежачие жильцы без горячей воды")
+    world.detect("vk-s2", samara(2026, 12, 9, 9, 0), "Снова нет горячей воды на Кирова, 12 в Глазове! Сколько можно")
+    world.dispatch("vk-s2")
+    triage = world.case("vk-s2")["triage"]
+    assert [r["case_id"] for r in triage["repeats"]] == ["vk-s1"] and "significant" not in triage["repeats"][0]
+    assert triage["significant"] is True and triage["significance"] == 0.5
+    assert triage["significance_reasons"][-1] == "повтор значимого сообщения"
+
+
 def test_the_weekly_retraining_learns_the_curators_routing_and_the_next_case_uses_it(world: World) -> None:
     from datetime import timedelta
 

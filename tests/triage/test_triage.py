@@ -70,9 +70,27 @@ def test_neighbours_at_one_spot_repeat_and_one_author_at_two_spots_does_not() ->
     other_road = Earlier("d", "на Ленина опять ямы по всей дороге, асфальт кусками", "Ольга", "izhevsk", now)
     assert repeat_of(other_road, [road]) is None
     assert repeat_of(Earlier("e", "на Кирова всё та же яма, колесо пробил", "Ольга", "izhevsk", now), [road]) is not None
-    thanks = Earlier("f", "опять спасибо врачам скорой, приехали быстро", "Ольга", "izhevsk", now)
-    assert repeat_of(thanks, [Earlier("g", "опять в поликлинике нет талонов к врачу", "Ольга", "izhevsk",
-                                      now - timedelta(days=3))]) is None  # no word in common, no spot
+    thanks = Earlier("f", "спасибо, яму на Кирова у остановки наконец заделали", "Ольга", "izhevsk", now)
+    assert repeat_of(thanks, [road]) is None  # the issue closed, not raised again
+    still = Earlier("g", "спасибо, конечно, но яма на Кирова у остановки так и не заделана", "Ольга", "izhevsk", now)
+    assert repeat_of(still, [road]) is not None
+    other = Earlier("h", "опять в поликлинике нет талонов к врачу", "Ольга", "izhevsk", now)
+    assert repeat_of(other, [road]) is None  # no word in common, no spot
+
+
+def test_a_repeat_of_a_significant_message_is_significant_with_its_reason() -> None:
+    from triage.cli import classify_line
+
+    earlier: list[Earlier] = []
+    ids: dict[str, object] = {}
+    lines = [{"id": 1, "text": "Глазов, Кирова 12: весь дом без отопления, на улице -20, дети мёрзнут", "author": "Иван"},
+             {"id": 2, "text": "Кирова 12 в Глазове, батареи так и холодные", "author": "Пётр"},
+             {"id": 3, "text": "Глазов, Ленина 7: в подъезде не горит лампочка", "author": "Анна"},
+             {"id": 4, "text": "Ленина 7 в Глазове, лампочка так и не горит", "author": "Олег"}]
+    out = [classify_line(line, earlier, None, ids) for line in lines]
+    assert out[0]["significant"] and out[1]["repeat_of"] == 1 and out[1]["significant"]
+    assert out[1]["significance_reasons"][-1] == "повтор значимого сообщения" and out[1]["significance"] >= 0.5
+    assert out[3]["repeat_of"] == 3 and not out[3]["significant"]  # a repeat of a minor issue stays minor
 
 
 def test_classify_reads_json_lines_and_writes_one_line_each() -> None:
