@@ -65,6 +65,7 @@ def lexicon() -> dict[str, Any]:
     data = json.loads(LEXICON.read_text(encoding="utf-8"))
     data["_roots"] = [re.compile(r) for r in data["obscene_roots"]]
     data["_obscene_words"] = " ".join(data["obscene_words"])  # what a word with asterisks is matched against
+    data["_animals"] = frozenset(w.replace("ё", "е") for w in data["insult_when_addressed"])  # as lemmas read
     return data
 
 
@@ -202,7 +203,7 @@ def _veiled(words: list[str], lowered: str, lex: dict[str, Any]) -> list[str]:
 
 def _insult(tokens: list[tuple[int, str]], quoted: list[tuple[int, int]], lex: dict[str, Any],
             text: str) -> tuple[str, ...]:
-    insults, addressed = set(lex["insult_lemmas"]), {w.replace("ё", "е") for w in lex["insult_when_addressed"]}
+    insults, addressed = set(lex["insult_lemmas"]), lex["_animals"]
     adjectives, of_a_person = set(lex["insult_adjectives"]), set(lex["insult_of_a_person"])
     qualities = set(lex["person_qualities"])
     reporting = set(lex["reporting_verbs"])
@@ -307,7 +308,7 @@ def _beside_a_person(tokens: list[tuple[int, str]], i: int, text: str) -> bool:
         return _joined(tokens, a, b, text)
 
     words = [w for _, w in tokens]
-    animals = {w.replace("ё", "е") for w in lexicon()["insult_when_addressed"]}
+    animals = lexicon()["_animals"]
 
     def person(word: str) -> bool:  # «гнилая курица» is food, not an insult
         return _animate(word) and lemma(word) not in animals

@@ -37,9 +37,8 @@ def triage_case(service: CaseService, cases: CaseRepository, case_id: str,
     in_use = model()
     result = first_read(str(message.get("text") or ""), message.get("engagement"), service.agencies() or None, in_use)
     if recent is not None:
-        found = repeats(case_id, doc, result.get("municipality_id"), recent)
-        result["repeats"] = [{k: v for k, v in r.items() if k != "significant"} for r in found]
-        if found and found[0]["significant"]:
+        result["repeats"], of_significant = repeats(case_id, doc, result.get("municipality_id"), recent)
+        if of_significant:
             result |= as_repeat(result)  # the most likely earlier case was significant: so is this one
     committed = service.record_triage(case_id, result)
     if committed is not None:
@@ -58,9 +57,9 @@ def author_of(message: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def repeats(case_id: str, doc: dict[str, Any], municipality_id: str | None,
-            recent: RecentCases) -> list[dict[str, Any]]:
-    """The earlier cases this one may repeat (§17), most similar first: {case_id, number, score, significant}
-    (whether the curator marked it, or its triage found it, significant)."""
+            recent: RecentCases) -> tuple[list[dict[str, Any]], bool]:
+    """The earlier cases this one may repeat (§17), most similar first: {case_id, number, score}; and whether
+    the most similar was significant (the curator marked it, or its triage found it, so)."""
     detected: datetime = doc["detected_at"]
     since = detected - WINDOW
     found = {d["id"]: d for d in recent.recent(since, RECENT)}
@@ -70,9 +69,10 @@ def repeats(case_id: str, doc: dict[str, Any], municipality_id: str | None,
     me = _earlier(case_id, doc, municipality_id)
     earlier = [_earlier(i, d, d.get("municipality_id")) for i, d in found.items()
                if i != case_id and d.get("detected_at") and d["detected_at"] <= detected]
+    likely = candidates(me, earlier)
     significant = {e.id for e in earlier if e.significant}
-    return [{"case_id": the_id, "number": found[the_id].get("number"), "score": score,
-             "significant": the_id in significant} for the_id, score in candidates(me, earlier)]
+    return ([{"case_id": the_id, "number": found[the_id].get("number"), "score": score} for the_id, score in likely],
+            bool(likely) and likely[0][0] in significant)
 
 
 def _earlier(case_id: str, doc: dict[str, Any], municipality_id: str | None) -> Earlier:
